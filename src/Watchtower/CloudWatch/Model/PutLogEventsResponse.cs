@@ -1,0 +1,37 @@
+namespace Watchtower;
+
+/// <summary>The answer to PutLogEvents.</summary>
+public sealed class PutLogEventsResponse
+{
+    /// <summary>
+    /// Which events the service refused although the call succeeded (too new, too old, or older than the
+    /// group's retention); null when every event was accepted.
+    /// </summary>
+    public RejectedLogEventsInfo? RejectedLogEventsInfo { get; init; }
+}
+
+/// <summary>
+/// The events of a PutLogEvents batch that were refused. The batch is in timestamp order, so the refused
+/// events sit at its two ends: the old ones before an end index (exclusive), the new ones from a start index (inclusive).
+/// </summary>
+public sealed class RejectedLogEventsInfo
+{
+    /// <summary>The index of the first event more than 2 hours in the future; it and all after it were refused.</summary>
+    public int? TooNewLogEventStartIndex { get; init; }
+
+    /// <summary>The number of events at the start of the batch refused as older than 14 days (an exclusive end index).</summary>
+    public int? TooOldLogEventEndIndex { get; init; }
+
+    /// <summary>The number of events at the start of the batch refused as older than the group's retention (an exclusive end index).</summary>
+    public int? ExpiredLogEventEndIndex { get; init; }
+
+    /// <summary>Counts the refused events of a batch of <paramref name="batchCount"/> events.</summary>
+    /// <param name="batchCount">How many events the batch held.</param>
+    /// <returns>How many of them the service did not store.</returns>
+    public int CountRejected(int batchCount)
+    {
+        int oldEnd = Math.Clamp(Math.Max(TooOldLogEventEndIndex ?? 0, ExpiredLogEventEndIndex ?? 0), 0, batchCount);
+        int newStart = Math.Clamp(TooNewLogEventStartIndex ?? batchCount, oldEnd, batchCount);
+        return oldEnd + (batchCount - newStart);
+    }
+}
