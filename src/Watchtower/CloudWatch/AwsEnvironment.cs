@@ -28,7 +28,7 @@ internal static class AwsEnvironment
         }
 
         if (options.ProfileName is { Length: > 0 } profileName
-            && new CredentialProfileStoreChain().TryGetProfile(profileName, out CredentialProfile? profile)
+            && ProfileStore(options.ProfilesLocation).TryGetProfile(profileName, out CredentialProfile? profile)
             && profile.Region is not null)
         {
             return profile.Region.SystemName;
@@ -44,6 +44,10 @@ internal static class AwsEnvironment
 
         return region;
     }
+
+    /// <summary>The shared config and credentials files, at an explicit location or where the AWS SDKs look.</summary>
+    public static CredentialProfileStoreChain ProfileStore(string? profilesLocation) =>
+        string.IsNullOrEmpty(profilesLocation) ? new CredentialProfileStoreChain() : new CredentialProfileStoreChain(profilesLocation);
 
     /// <summary>
     /// The endpoint: explicit, else from the environment, else the regional endpoint of the region's partition.

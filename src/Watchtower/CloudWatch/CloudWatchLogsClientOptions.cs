@@ -32,6 +32,13 @@ public sealed class CloudWatchLogsClientOptions
     public string? ProfileName { get; set; }
 
     /// <summary>
+    /// The shared credentials file to read <see cref="ProfileName"/> from (its <c>config</c> file is read
+    /// from the same folder). When null: <c>AWS_SHARED_CREDENTIALS_FILE</c>, else <c>~/.aws/credentials</c>,
+    /// as the AWS SDKs do. The default is null.
+    /// </summary>
+    public string? ProfilesLocation { get; set; }
+
+    /// <summary>
     /// Credentials to sign with, such as <c>new BasicAWSCredentials(accessKey, secretKey)</c> or any
     /// refreshing AWSSDK.Core credentials; they are asked for keys before each request, so rotation works.
     /// Cannot be combined with <see cref="ProfileName"/>. The default is null: the default credential

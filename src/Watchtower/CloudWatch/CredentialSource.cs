@@ -37,12 +37,14 @@ internal sealed class CredentialSource : IDisposable
 
         if (!string.IsNullOrEmpty(options.ProfileName))
         {
-            var profiles = new CredentialProfileStoreChain();
+            CredentialProfileStoreChain profiles = AwsEnvironment.ProfileStore(options.ProfilesLocation);
             if (!profiles.TryGetAWSCredentials(options.ProfileName, out AWSCredentials? fromProfile))
             {
                 throw new InvalidOperationException(
-                    $"The AWS profile '{options.ProfileName}' was not found or has no usable credentials in the shared config and credentials files " +
-                    "(~/.aws/config, ~/.aws/credentials, or AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE). " +
+                    $"The AWS profile '{options.ProfileName}' was not found or has no usable credentials in " +
+                    (options.ProfilesLocation is null
+                        ? "the shared config and credentials files (~/.aws/config, ~/.aws/credentials, or AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE). "
+                        : $"'{options.ProfilesLocation}'. ") +
                     $"Create it with 'aws configure --profile {options.ProfileName}', or fix the ProfileName option.");
             }
 
