@@ -1,0 +1,50 @@
+using PublicApiGenerator;
+
+namespace Watchtower.Tests.ApiApproval;
+
+/// <summary>
+/// The public surface is a promise: any change to it shows up here as a diff to approve. To approve,
+/// copy the .received.txt file written beside the .approved.txt file over it.
+/// </summary>
+public sealed class PublicApiTests
+{
+    [Fact]
+    public void Watchtower_PublicApi_MatchesApproved() =>
+        AssertApproved(typeof(CloudWatchLogsClient).Assembly.GeneratePublicApi(new ApiGeneratorOptions
+        {
+            IncludeAssemblyAttributes = false,
+            // Compiler-generated state machine names change with unrelated edits.
+            ExcludeAttributes = ["System.Runtime.CompilerServices.AsyncIteratorStateMachineAttribute"],
+        }), "Watchtower");
+
+    private static void AssertApproved(string actual, string name)
+    {
+        // Not [CallerFilePath]: deterministic CI builds rewrite source paths.
+        string folder = Path.Combine(RepositoryRoot(), "tests", "Watchtower.Tests", "ApiApproval");
+        string approvedFile = Path.Combine(folder, name + ".approved.txt");
+        string receivedFile = Path.Combine(folder, name + ".received.txt");
+        string approved = File.Exists(approvedFile) ? File.ReadAllText(approvedFile) : string.Empty;
+        string normalized = actual.Replace("\r\n", "\n", StringComparison.Ordinal);
+        if (normalized == approved.Replace("\r\n", "\n", StringComparison.Ordinal))
+        {
+            File.Delete(receivedFile);
+            return;
+        }
+
+        File.WriteAllText(receivedFile, normalized);
+        Assert.Fail($"The public API of {name} changed. Review {receivedFile} and, if intended, copy it over {approvedFile}.");
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (DirectoryInfo? folder = new(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "Watchtower.slnx")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No Watchtower.slnx above {AppContext.BaseDirectory}.");
+    }
+}
