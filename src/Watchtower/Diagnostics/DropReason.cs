@@ -1,0 +1,31 @@
+namespace Watchtower.Diagnostics;
+
+/// <summary>Why an event was not delivered. Each is counted, reported on stderr and tagged on the "watchtower.events.dropped" counter.</summary>
+internal enum DropReason
+{
+    EmptyMessage,
+    AfterShutdown,
+    QueueFull,
+    RejectedTooOld,
+    RejectedTooNew,
+    RejectedExpired,
+    DeliveryFailed,
+    ShutdownTimeout,
+}
+
+internal static class DropReasonNames
+{
+    /// <summary>The reason as it appears on the meter's "reason" tag.</summary>
+    public static string TagValue(this DropReason reason) => reason switch
+    {
+        DropReason.EmptyMessage => "empty_message",
+        DropReason.AfterShutdown => "after_shutdown",
+        DropReason.QueueFull => "queue_full",
+        DropReason.RejectedTooOld => "rejected_too_old",
+        DropReason.RejectedTooNew => "rejected_too_new",
+        DropReason.RejectedExpired => "rejected_expired",
+        DropReason.DeliveryFailed => "delivery_failed",
+        DropReason.ShutdownTimeout => "shutdown_timeout",
+        _ => "unknown",
+    };
+}

@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Watchtower.Diagnostics;
+
+/// <summary>
+/// One handler's counts, kept both as plain numbers (for its shutdown report and for tests) and on the
+/// process-wide meter "Watchtower", tagged with the log group.
+/// </summary>
+internal sealed class HandlerMetrics
+{
+    public const string MeterName = "Watchtower";
+
+    private static readonly Meter s_meter = new(MeterName, typeof(HandlerMetrics).Assembly.GetName().Version?.ToString(3));
+    private static readonly Counter<long> s_enqueued = s_meter.CreateCounter<long>("watchtower.events.enqueued", "{event}", "Events accepted for delivery.");
+    private static readonly Counter<long> s_sent = s_meter.CreateCounter<long>("watchtower.events.sent", "{event}", "Events CloudWatch Logs stored.");
+    private static readonly Counter<long> s_dropped = s_meter.CreateCounter<long>("watchtower.events.dropped", "{event}", "Events not delivered, by reason.");
+    private static readonly Counter<long> s_truncated = s_meter.CreateCounter<long>("watchtower.events.truncated", "{event}", "Events whose message was cut to the size limit.");
+    private static readonly Counter<long> s_batches = s_meter.CreateCounter<long>("watchtower.batches.sent", "{batch}", "PutLogEvents requests that succeeded.");
+    private static readonly Counter<long> s_bytes = s_meter.CreateCounter<long>("watchtower.bytes.sent", "By", "Batch bytes sent, counted as CloudWatch counts them (UTF-8 plus 26 per event).");
+    private static readonly Counter<long> s_retries = s_meter.CreateCounter<long>("watchtower.requests.retried", "{request}", "Batches sent again after a failure (creating a missing group or stream first, for instance).");
+
+    // One gauge for the process, reading every live handler's queue.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<HandlerMetrics, bool> s_live = new();
+    private static readonly ObservableGauge<long> s_queueDepth = s_meter.CreateObservableGauge(
+        "watchtower.queue.depth",
+        () => s_live.Keys.Select(m => new Measurement<long>(m.QueueDepth(), m._groupTag)),
+        "{event}",
+        "Events waiting in the queue.");
+
+    private readonly KeyValuePair<string, object?> _groupTag;
+    private readonly long[] _dropped = new long[Enum.GetValues<DropReason>().Length];
+    private long _enqueued;
+    private long _sent;
+    private long _truncated;
+    private long _batches;
+    private long _bytes;
+    private long _retries;
+
+    public HandlerMetrics(string logGroupName, Func<long> queueDepth)
+    {
+        _groupTag = new("log_group", logGroupName);
+        QueueDepth = queueDepth;
+        s_live.TryAdd(this, true);
+    }
+
+    public Func<long> QueueDepth { get; }
+
+    public long Enqueued => Interlocked.Read(ref _enqueued);
+
+    public long Sent => Interlocked.Read(ref _sent);
+
+    public long Truncated => Interlocked.Read(ref _truncated);
+
+    public long Batches => Interlocked.Read(ref _batches);
+
+    public long Bytes => Interlocked.Read(ref _bytes);
+
+    public long Retries => Interlocked.Read(ref _retries);
+
+    public long DroppedTotal => _dropped.Sum(d => Interlocked.Read(ref d));
+
+    public long Dropped(DropReason reason) => Interlocked.Read(ref _dropped[(int)reason]);
+
+    /// <summary>Stops reporting this handler's queue depth.</summary>
+    public void Unregister() => s_live.TryRemove(this, out _);
+
+    public void OnEnqueued()
+    {
+        Interlocked.Increment(ref _enqueued);
+        s_enqueued.Add(1, _groupTag);
+    }
+
+    public void OnDropped(DropReason reason, long count = 1)
+    {
+        if (count <= 0)
+        {
+            return;
+        }
+
+        Interlocked.Add(ref _dropped[(int)reason], count);
+        var tags = new TagList { _groupTag, { "reason", reason.TagValue() } };
+        s_dropped.Add(count, tags);
+    }
+
+    public void OnTruncated()
+    {
+        Interlocked.Increment(ref _truncated);
+        s_truncated.Add(1, _groupTag);
+    }
+
+    public void OnBatchSent(int storedEvents, long bytes)
+    {
+        Interlocked.Add(ref _sent, storedEvents);
+        Interlocked.Increment(ref _batches);
+        Interlocked.Add(ref _bytes, bytes);
+        s_sent.Add(storedEvents, _groupTag);
+        s_batches.Add(1, _groupTag);
+        s_bytes.Add(bytes, _groupTag);
+    }
+
+    public void OnRetry()
+    {
+        Interlocked.Increment(ref _retries);
+        s_retries.Add(1, _groupTag);
+    }
+}

@@ -1,0 +1,64 @@
+using Amazon.Runtime;
+using Microsoft.Extensions.Time.Testing;
+using Watchtower.Diagnostics;
+
+namespace Watchtower.Tests.Support;
+
+/// <summary>A handler wired to a <see cref="StrictCloudWatchFake"/>, a fake clock and a warning recorder.</summary>
+internal sealed class HandlerHarness : IAsyncDisposable
+{
+    public const string Group = "/app/tests";
+
+    public HandlerHarness(Action<CloudWatchLogHandlerOptions>? configure = null, int maxEventSize = 1_048_576, Action<StrictCloudWatchFake>? prepare = null)
+    {
+        Fake = new StrictCloudWatchFake(Clock, maxEventSize);
+        prepare?.Invoke(Fake);
+        Client = new CloudWatchLogsClient(
+            new CloudWatchLogsClientOptions
+            {
+                Region = "us-east-1",
+                ServiceUrl = "https://logs.us-east-1.amazonaws.com",
+                Credentials = new BasicAWSCredentials("AKIATEST", "test-secret"),
+                MaxAttempts = 1,
+            },
+            Fake,
+            Clock,
+            _ => null);
+        var options = new CloudWatchLogHandlerOptions { LogGroupName = Group, LogStreamName = "{logger_name}", Client = Client };
+        configure?.Invoke(options);
+        Handler = new CloudWatchLogHandler(options, Clock, new WarningSink(Warnings.Enqueue, Clock));
+    }
+
+    public FakeTimeProvider Clock { get; } = FakeClock.At2026();
+
+    public StrictCloudWatchFake Fake { get; }
+
+    public CloudWatchLogsClient Client { get; }
+
+    public CloudWatchLogHandler Handler { get; }
+
+    public System.Collections.Concurrent.ConcurrentQueue<string> Warnings { get; } = new();
+
+    public HandlerMetrics Metrics => Handler.Metrics;
+
+    public DateTimeOffset Now => Clock.GetUtcNow();
+
+    /// <summary>Waits (briefly, in real time) for background work that the test has already made due.</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition() && waited.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(5);
+        }
+
+        Assert.True(condition(), $"Timed out waiting for: {what}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Handler.DisposeAsync();
+        Client.Dispose();
+        Fake.Dispose();
+    }
+}
