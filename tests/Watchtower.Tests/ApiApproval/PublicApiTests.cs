@@ -17,6 +17,16 @@ public sealed class PublicApiTests
             ExcludeAttributes = ["System.Runtime.CompilerServices.AsyncIteratorStateMachineAttribute"],
         }), "Watchtower");
 
+    [Fact]
+    public void WatchtowerExtensionsLogging_PublicApi_MatchesApproved() =>
+        AssertApproved(typeof(Watchtower.Extensions.Logging.CloudWatchLoggerProvider).Assembly.GeneratePublicApi(new ApiGeneratorOptions
+        {
+            IncludeAssemblyAttributes = false,
+            ExcludeAttributes = ["System.Runtime.CompilerServices.AsyncIteratorStateMachineAttribute"],
+            // AddCloudWatch lives in Microsoft.Extensions.Logging, as AddConsole does; the generator skips that namespace unless told.
+            AllowNamespacePrefixes = ["Microsoft.Extensions.Logging"],
+        }), "Watchtower.Extensions.Logging");
+
     private static void AssertApproved(string actual, string name)
     {
         // Not [CallerFilePath]: deterministic CI builds rewrite source paths.

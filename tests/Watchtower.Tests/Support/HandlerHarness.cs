@@ -13,23 +13,26 @@ internal sealed class HandlerHarness : IAsyncDisposable
     {
         Fake = new StrictCloudWatchFake(Clock, maxEventSize);
         prepare?.Invoke(Fake);
-        Client = new CloudWatchLogsClient(
-            new CloudWatchLogsClientOptions
-            {
-                Region = "us-east-1",
-                ServiceUrl = "https://logs.us-east-1.amazonaws.com",
-                Credentials = new BasicAWSCredentials("AKIATEST", "test-secret"),
-                MaxAttempts = 1,
-            },
-            Fake,
-            Clock,
-            _ => null);
+        Client = CreateClient(Fake, Clock);
         var options = new CloudWatchLogHandlerOptions { LogGroupName = Group, LogStreamName = "{logger_name}", Client = Client };
         configure?.Invoke(options);
         Handler = new CloudWatchLogHandler(options, Clock, new WarningSink(Warnings.Enqueue, Clock));
     }
 
     public FakeTimeProvider Clock { get; } = FakeClock.At2026();
+
+    /// <summary>A client that talks to the fake, on the fake clock, with test credentials and no retries.</summary>
+    public static CloudWatchLogsClient CreateClient(HttpMessageHandler fake, TimeProvider clock) => new(
+        new CloudWatchLogsClientOptions
+        {
+            Region = "us-east-1",
+            ServiceUrl = "https://logs.us-east-1.amazonaws.com",
+            Credentials = new BasicAWSCredentials("AKIATEST", "test-secret"),
+            MaxAttempts = 1,
+        },
+        fake,
+        clock,
+        _ => null);
 
     public StrictCloudWatchFake Fake { get; }
 

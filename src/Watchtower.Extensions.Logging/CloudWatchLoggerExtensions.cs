@@ -1,0 +1,47 @@
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Configuration;
+using Microsoft.Extensions.Options;
+using Watchtower.Extensions.Logging;
+
+namespace Microsoft.Extensions.Logging;
+
+/// <summary>Adds the CloudWatch Logs provider to a logging builder.</summary>
+public static class CloudWatchLoggerExtensions
+{
+    /// <summary>
+    /// Ships log events to Amazon CloudWatch Logs, configured from the <c>Logging:CloudWatch</c> section
+    /// (group, stream template, retention, tags, batching, format; levels under <c>Logging:CloudWatch:LogLevel</c>).
+    /// Calling it more than once adds one provider.
+    /// </summary>
+    /// <param name="builder">The logging builder.</param>
+    /// <returns>The builder, for chaining.</returns>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "CloudWatchLoggerOptions is a plain options class whose public properties are all kept by DynamicallyAccessedMembers on the binder's generic argument.")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Binding CloudWatchLoggerOptions creates no generic instantiations that are not present at compile time.")]
+    public static ILoggingBuilder AddCloudWatch(this ILoggingBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddConfiguration();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILoggerProvider, CloudWatchLoggerProvider>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CloudWatchLoggerOptions>, CloudWatchLoggerOptionsValidator>());
+        LoggerProviderOptions.RegisterProviderOptions<CloudWatchLoggerOptions, CloudWatchLoggerProvider>(builder.Services);
+        return builder;
+    }
+
+    /// <summary>
+    /// Ships log events to Amazon CloudWatch Logs: binds the <c>Logging:CloudWatch</c> section, then applies
+    /// <paramref name="configure"/>, as <c>AddConsole(configure)</c> does.
+    /// </summary>
+    /// <param name="builder">The logging builder.</param>
+    /// <param name="configure">Changes to the options, applied after configuration.</param>
+    /// <returns>The builder, for chaining.</returns>
+    public static ILoggingBuilder AddCloudWatch(this ILoggingBuilder builder, Action<CloudWatchLoggerOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.AddCloudWatch();
+        builder.Services.Configure(configure);
+        return builder;
+    }
+}

@@ -1,0 +1,105 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Watchtower.Diagnostics;
+
+namespace Watchtower.Extensions.Logging;
+
+/// <summary>
+/// The Microsoft.Extensions.Logging provider for Amazon CloudWatch Logs, registered by <c>AddCloudWatch()</c>.
+/// One provider owns one <see cref="CloudWatchLogHandler"/>; disposing the provider (the host does so at shutdown)
+/// delivers what is queued within <see cref="CloudWatchLogHandlerOptions.ShutdownTimeout"/>.
+/// </summary>
+[ProviderAlias("CloudWatch")]
+public sealed class CloudWatchLoggerProvider : ILoggerProvider, ISupportExternalScope, IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, CloudWatchLogger> _loggers = new(StringComparer.Ordinal);
+    private readonly CloudWatchLogHandler _handler;
+    private readonly LogEventFormatter _formatter;
+    private readonly TimeProvider _timeProvider;
+    private IExternalScopeProvider? _scopeProvider;
+
+    /// <summary>Creates the provider from the options bound to <c>Logging:CloudWatch</c>.</summary>
+    /// <param name="options">The options; their value when the provider is created is used for its lifetime.</param>
+    public CloudWatchLoggerProvider(IOptionsMonitor<CloudWatchLoggerOptions> options)
+        : this(options?.CurrentValue ?? throw new ArgumentNullException(nameof(options)), TimeProvider.System, warnings: null)
+    {
+    }
+
+    /// <summary>Creates the provider from options set in code.</summary>
+    /// <param name="options">The options.</param>
+    public CloudWatchLoggerProvider(CloudWatchLoggerOptions options)
+        : this(options, TimeProvider.System, warnings: null)
+    {
+    }
+
+    internal CloudWatchLoggerProvider(CloudWatchLoggerOptions options, TimeProvider timeProvider, WarningSink? warnings)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _timeProvider = timeProvider;
+        _handler = new CloudWatchLogHandler(options, timeProvider, warnings);
+        _formatter = new LogEventFormatter(options.Format, options.IncludeScopes);
+    }
+
+    internal CloudWatchLogHandler Handler => _handler;
+
+    /// <inheritdoc />
+    public ILogger CreateLogger(string categoryName) =>
+        _loggers.GetOrAdd(categoryName, static (name, provider) => new CloudWatchLogger(name, provider), this);
+
+    /// <inheritdoc />
+    public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopeProvider = scopeProvider;
+
+    /// <summary>Delivers every event logged before this call; see <see cref="CloudWatchLogHandler.FlushAsync"/>.</summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    public Task FlushAsync(CancellationToken cancellationToken = default) => _handler.FlushAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public void Dispose() => _handler.Dispose();
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => _handler.DisposeAsync();
+
+    internal void Write<TState>(string category, LogLevel level, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        DateTimeOffset timestamp = _timeProvider.GetUtcNow();
+        string message;
+        try
+        {
+            message = _formatter.Format(timestamp, category, level, eventId, state, exception, formatter, _scopeProvider);
+        }
+        catch (Exception e)
+        {
+            // The formatter guards every step; this is the last line of defence, since MEL rethrows into the caller.
+            message = $"[Watchtower could not format this {level} event from {category}: {e.GetType().Name}: {e.Message}]";
+        }
+
+        _handler.Emit(message, timestamp, category);
+    }
+
+    private sealed class CloudWatchLogger(string category, CloudWatchLoggerProvider provider) : ILogger
+    {
+        // The AWS SDK's debug chatter is never shipped, as watchtower filters botocore and urllib3.
+        private readonly bool _isAwsSdkCategory =
+            category.StartsWith("Amazon", StringComparison.Ordinal) || category.StartsWith("AWSSDK", StringComparison.Ordinal);
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => provider._scopeProvider?.Push(state);
+
+        public bool IsEnabled(LogLevel logLevel) =>
+            logLevel != LogLevel.None
+            && !SenderScope.IsActive
+            && !(_isAwsSdkCategory && logLevel <= LogLevel.Debug);
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            // The library never logs into itself: events raised on the sender's own path (HttpClient, the AWS SDK) are dropped here.
+            if (!IsEnabled(logLevel))
+            {
+                return;
+            }
+
+            provider.Write(category, logLevel, eventId, state, exception, formatter);
+        }
+    }
+}
