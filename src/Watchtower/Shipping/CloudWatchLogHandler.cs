@@ -57,6 +57,8 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     private readonly ConcurrentDictionary<(string Logger, int Thread), string> _streamNameCache = new();
 
     private TaskCompletionSource _senderIdle = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _lastIdleSweep;
+    private int _streamCount;
     private long _pending;
     private long _sequence;
     private long _batchIds;
@@ -144,6 +146,9 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     internal HandlerMetrics Metrics => _metrics;
 
     internal CloudWatchLogsClient Client => _client;
+
+    /// <summary>How many streams the sender remembers, for tests of idle-stream eviction.</summary>
+    internal int StreamCount => Volatile.Read(ref _streamCount);
 
     /// <summary>
     /// Takes one finished message for delivery. Never throws. An empty message, or one given after shutdown began,
@@ -472,6 +477,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                 });
 
                 ForgetIdleStreams(streams, now);
+                Volatile.Write(ref _streamCount, streams.Count);
 
                 if (stopping && reader.Completion.IsCompleted && inFlight == 0 && streams.Values.All(s => s.IsIdle))
                 {
@@ -529,10 +535,13 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
 
     private void ForgetIdleStreams(Dictionary<string, StreamBuffer> streams, long now)
     {
-        if (streams.Count < 64)
+        // A sweep costs a pass over every stream, so it runs at most once a minute.
+        if (_timeProvider.GetElapsedTime(_lastIdleSweep, now) < TimeSpan.FromMinutes(1))
         {
             return;
         }
+
+        _lastIdleSweep = now;
 
         foreach (StreamBuffer stream in streams.Values.Where(s => s.IsIdle && _timeProvider.GetElapsedTime(s.LastActive, now) > s_idleStreamLifetime).ToList())
         {

@@ -542,6 +542,26 @@ public sealed class CloudWatchLogHandlerTests
     }
 
     [Fact]
+    public async Task IdleStreams_AreForgotten_AndComeBackWhenUsedAgain()
+    {
+        await using var h = new HandlerHarness(o => o.LogStreamName = "{logger_name}");
+        for (int i = 0; i < 20; i++)
+        {
+            h.Handler.Emit("once", h.Now, "short-lived-" + i);
+        }
+
+        await h.Handler.FlushAsync();
+        Assert.Equal(20, h.Handler.StreamCount);
+
+        h.Clock.Advance(TimeSpan.FromMinutes(6));
+        h.Handler.Emit("again", h.Now, "short-lived-0");
+        await h.Handler.FlushAsync();
+
+        Assert.Equal(1, h.Handler.StreamCount);
+        Assert.Equal(["once", "again"], h.Fake.StoredEvents(HandlerHarness.Group, "short-lived-0").Select(e => e.Message));
+    }
+
+    [Fact]
     public void Constructor_InvalidOptions_ListsEveryProblem()
     {
         var error = Assert.Throws<ArgumentException>(() => new CloudWatchLogHandler(new CloudWatchLogHandlerOptions
