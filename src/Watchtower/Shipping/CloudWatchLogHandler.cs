@@ -25,6 +25,8 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     private const int Stopping = 1;
     private const int Stopped = 2;
 
+    private const int MaxCachedStreamNames = 10_000;
+
     // A stream with nothing to do for this long is forgotten; it costs nothing to remember it again.
     private static readonly TimeSpan s_idleStreamLifetime = TimeSpan.FromMinutes(5);
 
@@ -260,7 +262,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
-    /// <summary>Completes the next time the sender has nothing to do and waits; for tests that drive a fake clock.</summary>
+    /// <summary>Completes the next time the sender has taken everything queued and waits (sends may be in flight); for tests that drive a fake clock.</summary>
     internal Task WhenSenderIdleAsync()
     {
         TaskCompletionSource idle = _senderIdle;
@@ -277,6 +279,12 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         }
 
         int threadKey = _template.DependsOnThread ? Environment.CurrentManagedThreadId : 0;
+        if (_streamNameCache.Count > MaxCachedStreamNames)
+        {
+            // Categories are usually few; if they are not, start over rather than grow without bound.
+            _streamNameCache.Clear();
+        }
+
         return _streamNameCache.GetOrAdd((loggerName, threadKey), static (key, state) => state.Template.Render(key.Logger, state.ThreadName, default), (Template: _template, ThreadName: threadName));
     }
 
@@ -382,6 +390,8 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         var streams = new Dictionary<string, StreamBuffer>(StringComparer.Ordinal);
         var unfinishedBatches = new SortedSet<long>();
         var flushes = new List<(long UpToBatch, TaskCompletionSource Done)>();
+        var ready = new List<StreamBuffer>();
+        long dispatches = 0;
         int inFlight = 0;
         ChannelReader<LogEvent> reader = _queue!.Reader;
         long NextBatchId() => Interlocked.Increment(ref _batchIds);
@@ -449,18 +459,23 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                     flushes.Add((Interlocked.Read(ref _batchIds), request));
                 }
 
-                foreach (StreamBuffer stream in streams.Values)
+                if (inFlight < _maxConcurrentSends)
                 {
-                    if (inFlight >= _maxConcurrentSends)
+                    // Round robin: the stream served longest ago goes first, so that a stream with a deep backlog
+                    // cannot hold every request slot while a quiet stream's deadline passes.
+                    ready.Clear();
+                    ready.AddRange(streams.Values.Where(s => !s.InFlight && s.Sealed.Count > 0));
+                    ready.Sort(static (a, b) =>
                     {
-                        break;
-                    }
-
-                    if (!stream.InFlight && stream.Sealed.TryDequeue(out Batch? batch))
+                        int byTurn = a.LastDispatched.CompareTo(b.LastDispatched);
+                        return byTurn != 0 ? byTurn : a.Sealed.Peek().Id.CompareTo(b.Sealed.Peek().Id);
+                    });
+                    foreach (StreamBuffer stream in ready.Take(_maxConcurrentSends - inFlight))
                     {
+                        stream.LastDispatched = ++dispatches;
                         stream.InFlight = true;
                         inFlight++;
-                        _ = SendAndReportAsync(batch);
+                        _ = SendAndReportAsync(stream.Sealed.Dequeue());
                     }
                 }
 
@@ -489,7 +504,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                     return;
                 }
 
-                await WaitForWorkAsync(reader, untilNextDeadline, inFlight).ConfigureAwait(false);
+                await WaitForWorkAsync(reader, untilNextDeadline).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (_abortSends.IsCancellationRequested)
@@ -515,9 +530,9 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         }
     }
 
-    private async Task WaitForWorkAsync(ChannelReader<LogEvent> reader, TimeSpan untilNextDeadline, int inFlight)
+    private async Task WaitForWorkAsync(ChannelReader<LogEvent> reader, TimeSpan untilNextDeadline)
     {
-        if (inFlight == 0 && reader.Count == 0)
+        if (reader.Count == 0)
         {
             Interlocked.Exchange(ref _senderIdle, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         }

@@ -44,6 +44,9 @@ internal sealed class StreamBuffer
     /// <summary>Sealed batches not yet sent, oldest first.</summary>
     public Queue<Batch> Sealed { get; } = new();
 
+    /// <summary>When this stream last got a request slot (a dispatch counter; 0 for never), for round-robin turns.</summary>
+    public long LastDispatched { get; set; }
+
     /// <summary>Whether a request for this stream is in flight.</summary>
     public bool InFlight { get; set; }
 

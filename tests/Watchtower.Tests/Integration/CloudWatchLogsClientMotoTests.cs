@@ -14,7 +14,7 @@ public sealed class CloudWatchLogsClientMotoTests(MotoFixture moto)
 
         await client.CreateLogGroupAsync(new CreateLogGroupRequest { LogGroupName = name, Tags = new Dictionary<string, string> { ["team"] = "platform" } });
         await client.PutRetentionPolicyAsync(name, 14);
-        LogGroup group = Assert.Single(await ToListAsync(client.EnumerateLogGroupsAsync(new DescribeLogGroupsRequest { LogGroupNamePrefix = name })));
+        LogGroup group = Assert.Single(await client.EnumerateLogGroupsAsync(new DescribeLogGroupsRequest { LogGroupNamePrefix = name }).ToListAsync());
         Assert.Equal(name, group.LogGroupName);
         Assert.Equal(14, group.RetentionInDays);
         Assert.NotNull(group.CreationTime);
@@ -26,11 +26,11 @@ public sealed class CloudWatchLogsClientMotoTests(MotoFixture moto)
         Assert.Equal(new Dictionary<string, string> { ["env"] = "test", ["team"] = "observability" }, tags.OrderBy(t => t.Key).ToDictionary());
 
         await client.DeleteRetentionPolicyAsync(name);
-        group = Assert.Single(await ToListAsync(client.EnumerateLogGroupsAsync(new DescribeLogGroupsRequest { LogGroupNamePrefix = name })));
+        group = Assert.Single(await client.EnumerateLogGroupsAsync(new DescribeLogGroupsRequest { LogGroupNamePrefix = name }).ToListAsync());
         Assert.Null(group.RetentionInDays);
 
         await client.DeleteLogGroupAsync(name);
-        Assert.Empty(await ToListAsync(client.EnumerateLogGroupsAsync(new DescribeLogGroupsRequest { LogGroupNamePrefix = name })));
+        Assert.Empty(await client.EnumerateLogGroupsAsync(new DescribeLogGroupsRequest { LogGroupNamePrefix = name }).ToListAsync());
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public sealed class CloudWatchLogsClientMotoTests(MotoFixture moto)
         PutLogEventsResponse response = await client.PutLogEventsAsync(name, "stream/ü", sent);
 
         Assert.Null(response.RejectedLogEventsInfo);
-        List<OutputLogEvent> received = await ToListAsync(client.EnumerateLogEventsAsync(new GetLogEventsRequest { LogGroupName = name, LogStreamName = "stream/ü", StartFromHead = true }));
+        List<OutputLogEvent> received = await client.EnumerateLogEventsAsync(new GetLogEventsRequest { LogGroupName = name, LogStreamName = "stream/ü", StartFromHead = true }).ToListAsync();
         Assert.Equal(sent.Select(e => e.Message), received.Select(e => e.Message));
         Assert.Equal(sent.Select(e => (DateTimeOffset?)e.Timestamp), received.Select(e => e.Timestamp));
     }
@@ -70,8 +70,8 @@ public sealed class CloudWatchLogsClientMotoTests(MotoFixture moto)
         InputLogEvent[] sent = Enumerable.Range(0, 35).Select(i => new InputLogEvent(start.AddMilliseconds(i), $"event {i:D3}")).ToArray();
         await client.PutLogEventsAsync(name, "s", sent);
 
-        List<OutputLogEvent> forward = await ToListAsync(client.EnumerateLogEventsAsync(new GetLogEventsRequest { LogGroupName = name, LogStreamName = "s", StartFromHead = true, Limit = 10 }));
-        List<OutputLogEvent> backward = await ToListAsync(client.EnumerateLogEventsAsync(new GetLogEventsRequest { LogGroupName = name, LogStreamName = "s", StartFromHead = false, Limit = 10 }));
+        List<OutputLogEvent> forward = await client.EnumerateLogEventsAsync(new GetLogEventsRequest { LogGroupName = name, LogStreamName = "s", StartFromHead = true, Limit = 10 }).ToListAsync();
+        List<OutputLogEvent> backward = await client.EnumerateLogEventsAsync(new GetLogEventsRequest { LogGroupName = name, LogStreamName = "s", StartFromHead = false, Limit = 10 }).ToListAsync();
         GetLogEventsResponse firstPage = await client.GetLogEventsAsync(new GetLogEventsRequest { LogGroupName = name, LogStreamName = "s", StartFromHead = true, Limit = 10 });
 
         Assert.Equal(10, firstPage.Events.Count);
@@ -92,8 +92,8 @@ public sealed class CloudWatchLogsClientMotoTests(MotoFixture moto)
             await client.PutLogEventsAsync(name, stream, Enumerable.Range(0, 15).Select(i => new InputLogEvent(start.AddMilliseconds(i), $"{stream} {(i % 3 == 0 ? "ERROR" : "INFO")} {i}")).ToArray());
         }
 
-        List<FilteredLogEvent> errors = await ToListAsync(client.EnumerateFilteredLogEventsAsync(new FilterLogEventsRequest { LogGroupName = name, FilterPattern = "ERROR", Limit = 3 }));
-        List<FilteredLogEvent> all = await ToListAsync(client.EnumerateFilteredLogEventsAsync(new FilterLogEventsRequest { LogGroupName = name, LogStreamNames = ["b"], Limit = 4 }));
+        List<FilteredLogEvent> errors = await client.EnumerateFilteredLogEventsAsync(new FilterLogEventsRequest { LogGroupName = name, FilterPattern = "ERROR", Limit = 3 }).ToListAsync();
+        List<FilteredLogEvent> all = await client.EnumerateFilteredLogEventsAsync(new FilterLogEventsRequest { LogGroupName = name, LogStreamNames = ["b"], Limit = 4 }).ToListAsync();
 
         Assert.Equal(10, errors.Count);
         Assert.All(errors, e => Assert.Contains("ERROR", e.Message, StringComparison.Ordinal));
@@ -114,8 +114,8 @@ public sealed class CloudWatchLogsClientMotoTests(MotoFixture moto)
         }
 
         DescribeLogStreamsResponse firstPage = await client.DescribeLogStreamsAsync(new DescribeLogStreamsRequest { LogGroupName = name, Limit = 5 });
-        List<LogStream> listed = await ToListAsync(client.EnumerateLogStreamsAsync(new DescribeLogStreamsRequest { LogGroupName = name, Limit = 5 }));
-        List<LogStream> prefixed = await ToListAsync(client.EnumerateLogStreamsAsync(new DescribeLogStreamsRequest { LogGroupName = name, LogStreamNamePrefix = "host-1", Limit = 3 }));
+        List<LogStream> listed = await client.EnumerateLogStreamsAsync(new DescribeLogStreamsRequest { LogGroupName = name, Limit = 5 }).ToListAsync();
+        List<LogStream> prefixed = await client.EnumerateLogStreamsAsync(new DescribeLogStreamsRequest { LogGroupName = name, LogStreamNamePrefix = "host-1", Limit = 3 }).ToListAsync();
 
         Assert.Equal(5, firstPage.LogStreams.Count);
         Assert.NotNull(firstPage.NextToken);
@@ -135,7 +135,7 @@ public sealed class CloudWatchLogsClientMotoTests(MotoFixture moto)
             await client.CreateLogGroupAsync(new CreateLogGroupRequest { LogGroupName = name });
         }
 
-        List<LogGroup> listed = await ToListAsync(client.EnumerateLogGroupsAsync(new DescribeLogGroupsRequest { LogGroupNamePrefix = prefix, Limit = 5 }));
+        List<LogGroup> listed = await client.EnumerateLogGroupsAsync(new DescribeLogGroupsRequest { LogGroupNamePrefix = prefix, Limit = 5 }).ToListAsync();
 
         Assert.Equal(names, listed.Select(g => g.LogGroupName));
     }
@@ -151,7 +151,7 @@ public sealed class CloudWatchLogsClientMotoTests(MotoFixture moto)
 
         await client.DeleteLogStreamAsync(name, "drop");
 
-        Assert.Equal(["keep"], (await ToListAsync(client.EnumerateLogStreamsAsync(new DescribeLogStreamsRequest { LogGroupName = name }))).Select(s => s.LogStreamName));
+        Assert.Equal(["keep"], (await client.EnumerateLogStreamsAsync(new DescribeLogStreamsRequest { LogGroupName = name }).ToListAsync()).Select(s => s.LogStreamName));
     }
 
     [Fact]
@@ -234,7 +234,7 @@ public sealed class CloudWatchLogsClientMotoTests(MotoFixture moto)
         // moto reports the index of the last old event (0) where AWS reports the exclusive end (1): see cloudwatch-api.md §6.
         Assert.NotNull(response.RejectedLogEventsInfo);
         Assert.NotNull(response.RejectedLogEventsInfo.TooOldLogEventEndIndex);
-        List<OutputLogEvent> stored = await ToListAsync(client.EnumerateLogEventsAsync(new GetLogEventsRequest { LogGroupName = name, LogStreamName = "s", StartFromHead = true }));
+        List<OutputLogEvent> stored = await client.EnumerateLogEventsAsync(new GetLogEventsRequest { LogGroupName = name, LogStreamName = "s", StartFromHead = true }).ToListAsync();
         Assert.Equal(["fresh"], stored.Select(e => e.Message));
     }
 
@@ -248,16 +248,5 @@ public sealed class CloudWatchLogsClientMotoTests(MotoFixture moto)
         Assert.True(exitCode == 0, output.ToString());
         Assert.Contains("Read back all 5 events, byte for byte.", output.ToString(), StringComparison.Ordinal);
         Assert.Contains("tags: project=watchtower, purpose=demo", output.ToString(), StringComparison.Ordinal);
-    }
-
-    private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> source)
-    {
-        var list = new List<T>();
-        await foreach (T item in source)
-        {
-            list.Add(item);
-        }
-
-        return list;
     }
 }

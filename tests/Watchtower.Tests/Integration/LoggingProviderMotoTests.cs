@@ -72,7 +72,7 @@ public sealed class LoggingProviderMotoTests(MotoFixture moto)
         string stream = $"svc-Billing-{DateTime.UtcNow:yyyyMMdd}";
         Assert.Equal([stream], await StreamNamesAsync(client, group));
         Assert.Equal(logged, await MessagesAsync(client, group, stream));
-        LogGroup described = Assert.Single(await ToListAsync(client.EnumerateLogGroupsAsync(new DescribeLogGroupsRequest { LogGroupNamePrefix = group })));
+        LogGroup described = Assert.Single(await client.EnumerateLogGroupsAsync(new DescribeLogGroupsRequest { LogGroupNamePrefix = group }).ToListAsync());
         Assert.Equal(30, described.RetentionInDays);
         IReadOnlyDictionary<string, string> tags = await client.ListTagsForResourceAsync(described.Arn![..^2]);
         Assert.Equal("payments", tags["team"]);
@@ -114,7 +114,7 @@ public sealed class LoggingProviderMotoTests(MotoFixture moto)
         await provider.FlushAsync();
 
         Assert.Equal(["second"], await MessagesAsync(client, group, "app"));
-        Assert.Equal(5, Assert.Single(await ToListAsync(client.EnumerateLogGroupsAsync(new DescribeLogGroupsRequest { LogGroupNamePrefix = group }))).RetentionInDays);
+        Assert.Equal(5, Assert.Single(await client.EnumerateLogGroupsAsync(new DescribeLogGroupsRequest { LogGroupNamePrefix = group }).ToListAsync()).RetentionInDays);
     }
 
     [Fact]
@@ -174,16 +174,5 @@ public sealed class LoggingProviderMotoTests(MotoFixture moto)
         Assert.True(exitCode == 0, output.ToString());
         Assert.Contains("Read back all 4 events, in order.", output.ToString(), StringComparison.Ordinal);
         Assert.Contains("retention 7 days; tags: project=watchtower, purpose=demo", output.ToString(), StringComparison.Ordinal);
-    }
-
-    private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> source)
-    {
-        var list = new List<T>();
-        await foreach (T item in source)
-        {
-            list.Add(item);
-        }
-
-        return list;
     }
 }

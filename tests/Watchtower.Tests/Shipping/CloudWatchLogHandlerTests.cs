@@ -152,12 +152,12 @@ public sealed class CloudWatchLogHandlerTests
     public async Task DeliveryDeadline_EventWaitsAtMostSendInterval()
     {
         await using var h = new HandlerHarness(o => o.SendInterval = TimeSpan.FromSeconds(10));
-        await h.Handler.WhenSenderIdleAsync();
+        await h.IdleAsync();
 
         h.Handler.Emit("waits", h.Now, "s");
-        await h.Handler.WhenSenderIdleAsync();
+        await h.IdleAsync();
         h.Clock.Advance(TimeSpan.FromSeconds(10) - TimeSpan.FromMilliseconds(1));
-        await h.Handler.WhenSenderIdleAsync();
+        await h.IdleAsync();
         Assert.Equal(0, h.Fake.PutCount);
 
         h.Clock.Advance(TimeSpan.FromMilliseconds(1));
@@ -168,13 +168,13 @@ public sealed class CloudWatchLogHandlerTests
     public async Task DeliveryDeadline_CountsFromTheBatchsFirstEvent()
     {
         await using var h = new HandlerHarness(o => o.SendInterval = TimeSpan.FromSeconds(10));
-        await h.Handler.WhenSenderIdleAsync();
+        await h.IdleAsync();
 
         h.Handler.Emit("first", h.Now, "s");
-        await h.Handler.WhenSenderIdleAsync();
+        await h.IdleAsync();
         h.Clock.Advance(TimeSpan.FromSeconds(6));
         h.Handler.Emit("second", h.Now, "s");
-        await h.Handler.WhenSenderIdleAsync();
+        await h.IdleAsync();
         h.Clock.Advance(TimeSpan.FromSeconds(4));
 
         await HandlerHarness.WaitUntilAsync(() => h.Metrics.Sent == 2, "both events to go out 10 s after the first");
@@ -192,7 +192,7 @@ public sealed class CloudWatchLogHandlerTests
         }
 
         await HandlerHarness.WaitUntilAsync(() => h.Metrics.Sent == 6, "the two full batches");
-        await h.Handler.WhenSenderIdleAsync();
+        await h.IdleAsync();
         Assert.Equal(6, h.Metrics.Sent);
     }
 
@@ -252,7 +252,7 @@ public sealed class CloudWatchLogHandlerTests
             h.Handler.Emit("stuck " + i, h.Now, "s");
         }
 
-        await h.Handler.WhenSenderIdleAsync();
+        await h.IdleAsync();
         Task disposal = h.Handler.DisposeAsync().AsTask();
         await HandlerHarness.WaitUntilAsync(() => h.Fake.PutCount == 1, "the put to hang");
         h.Clock.Advance(TimeSpan.FromSeconds(4.9));
@@ -539,6 +539,30 @@ public sealed class CloudWatchLogHandlerTests
         await h.Handler.FlushAsync();
 
         Assert.Equal(["app/2026-11-23", "app/2026-11-24"], h.Fake.StreamNames(HandlerHarness.Group));
+    }
+
+    [Fact]
+    public async Task BusyStream_DoesNotStarveOthers_OfRequestSlots()
+    {
+        await using var h = new HandlerHarness(o => { o.MaxConcurrentSends = 1; o.MaxBatchCount = 1; o.SendInterval = TimeSpan.FromHours(1); });
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        h.Fake.PutGate = gate;
+
+        h.Handler.Emit("busy 0", h.Now, "busy");
+        await HandlerHarness.WaitUntilAsync(() => h.Fake.PutCount == 1, "the first put to be held");
+        for (int i = 1; i <= 5; i++)
+        {
+            h.Handler.Emit("busy " + i, h.Now, "busy");
+        }
+
+        h.Handler.Emit("quiet", h.Now, "quiet");
+        await h.IdleAsync();
+        gate.SetResult();
+        await h.Handler.FlushAsync();
+
+        var order = h.Fake.Batches.Select(b => b.Events[0].Message).ToList();
+        // "busy 0" was in flight; the quiet stream gets the next turn, before the busy stream's backlog.
+        Assert.Equal("quiet", order[1]);
     }
 
     [Fact]

@@ -46,6 +46,9 @@ internal sealed class HandlerHarness : IAsyncDisposable
 
     public DateTimeOffset Now => Clock.GetUtcNow();
 
+    /// <summary>Waits until the sender has taken everything queued and is waiting; fails rather than hangs.</summary>
+    public Task IdleAsync() => Handler.WhenSenderIdleAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
     /// <summary>Waits (briefly, in real time) for background work that the test has already made due.</summary>
     public static async Task WaitUntilAsync(Func<bool> condition, string what)
     {
