@@ -2,7 +2,8 @@ namespace Watchtower.Diagnostics;
 
 /// <summary>
 /// The library's own warnings, written to stderr (never into the logging pipeline it serves), at most once a
-/// minute per kind of warning, with a count of how many of that kind were held back meanwhile.
+/// minute per kind of warning, with a count of how many of that kind were held back meanwhile; and, unthrottled,
+/// to the "Watchtower" EventSource.
 /// </summary>
 internal sealed class WarningSink
 {
@@ -24,6 +25,12 @@ internal sealed class WarningSink
     /// <returns>True when it was written.</returns>
     public bool Warn(string kind, string message)
     {
+        if (WatchtowerEventSource.Log.IsEnabled())
+        {
+            // Listeners get every warning; only stderr is rate-limited.
+            WatchtowerEventSource.Log.Warning(kind, message);
+        }
+
         string line;
         lock (_byKind)
         {

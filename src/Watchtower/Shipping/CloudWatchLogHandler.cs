@@ -45,12 +45,13 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     private readonly int? _retentionDays;
     private readonly Dictionary<string, string> _tags;
     private readonly int _maxConcurrentSends;
+    private readonly int _bufferLimit;
     private readonly TimeProvider _timeProvider;
     private readonly WarningSink _warnings;
     private readonly HandlerMetrics _metrics;
 
     private readonly Channel<LogEvent>? _queue;
-    private readonly ConcurrentQueue<TaskCompletionSource> _flushRequests = new();
+    private readonly ConcurrentQueue<(long ChannelTarget, TaskCompletionSource Done)> _flushRequests = new();
     private readonly ConcurrentQueue<Batch> _completedBatches = new();
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
     private readonly CancellationTokenSource _abortSends = new();
@@ -60,6 +61,10 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
 
     private TaskCompletionSource _senderIdle = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _lastIdleSweep;
+
+    // Events written into and taken out of (or dropped from) the queue; a flush waits until "out" reaches "in" as it was.
+    private long _channelIn;
+    private long _channelOut;
     private int _streamCount;
     private long _pending;
     private long _sequence;
@@ -101,6 +106,8 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         _retentionDays = options.LogGroupRetentionDays;
         _tags = new Dictionary<string, string>(options.LogGroupTags ?? new Dictionary<string, string>(), StringComparer.Ordinal);
         _maxConcurrentSends = options.MaxConcurrentSends;
+        // Enough to fill every request slot with a full batch; more would only hold memory the queue bound does not count.
+        _bufferLimit = options.MaxBatchCount * options.MaxConcurrentSends;
 
         if (options.Client is not null)
         {
@@ -200,7 +207,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         }
 
         var request = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _flushRequests.Enqueue(request);
+        _flushRequests.Enqueue((Interlocked.Read(ref _channelIn), request));
         _wake.Release();
         return request.Task.WaitAsync(cancellationToken);
     }
@@ -307,6 +314,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
             return false;
         }
 
+        Interlocked.Increment(ref _channelIn);
         _metrics.OnEnqueued();
         return true;
     }
@@ -328,6 +336,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
 
     private void OnDroppedOldest(LogEvent dropped)
     {
+        Interlocked.Increment(ref _channelOut);
         Interlocked.Decrement(ref _pending);
         Drop(DropReason.QueueFull, "queue-full", "The queue is full; the oldest events are being dropped. Raise QueueLimit, or check why delivery is slow.");
     }
@@ -389,10 +398,12 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         SenderScope.Enter();
         var streams = new Dictionary<string, StreamBuffer>(StringComparer.Ordinal);
         var unfinishedBatches = new SortedSet<long>();
+        var undrainedFlushes = new List<(long ChannelTarget, TaskCompletionSource Done)>();
         var flushes = new List<(long UpToBatch, TaskCompletionSource Done)>();
         var ready = new List<StreamBuffer>();
         long dispatches = 0;
         int inFlight = 0;
+        int buffered = 0;
         ChannelReader<LogEvent> reader = _queue!.Reader;
         long NextBatchId() => Interlocked.Increment(ref _batchIds);
 
@@ -402,8 +413,12 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
             while (true)
             {
                 long now = _timeProvider.GetTimestamp();
-                while (reader.TryRead(out LogEvent logEvent))
+
+                // Take events only while the batches being filled stay within their bound: beyond it the queue
+                // fills up and QueueFullMode applies, so memory stays bounded however slow the service is.
+                while (buffered < _bufferLimit && reader.TryRead(out LogEvent logEvent))
                 {
+                    Interlocked.Increment(ref _channelOut);
                     if (!streams.TryGetValue(logEvent.StreamName, out StreamBuffer? stream))
                     {
                         stream = new StreamBuffer(logEvent.StreamName, _rules);
@@ -411,6 +426,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                     }
 
                     stream.Add(Prepare(logEvent), now, NextBatchId);
+                    buffered++;
                 }
 
                 while (_completedBatches.TryDequeue(out Batch? done))
@@ -424,8 +440,16 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                     }
                 }
 
+                // A flush covers the events accepted before it; once they are all out of the queue, it seals every batch.
+                while (_flushRequests.TryDequeue(out (long ChannelTarget, TaskCompletionSource Done) request))
+                {
+                    undrainedFlushes.Add(request);
+                }
+
+                long channelOut = Interlocked.Read(ref _channelOut);
+                bool flushDrained = undrainedFlushes.Exists(f => f.ChannelTarget <= channelOut);
                 bool stopping = Volatile.Read(ref _state) != Running;
-                bool flushRequested = !_flushRequests.IsEmpty;
+                bool bufferFull = buffered >= _bufferLimit;
                 TimeSpan untilNextDeadline = Timeout.InfiniteTimeSpan;
                 foreach (StreamBuffer stream in streams.Values)
                 {
@@ -435,7 +459,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                     }
 
                     TimeSpan waited = _timeProvider.GetElapsedTime(stream.OpenedAt, now);
-                    if (stopping || flushRequested || waited >= _sendInterval)
+                    if (stopping || flushDrained || bufferFull || waited >= _sendInterval)
                     {
                         stream.Seal(NextBatchId());
                     }
@@ -453,11 +477,18 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                     }
                 }
 
-                // A flush is done when every batch sealed up to now is done.
-                while (_flushRequests.TryDequeue(out TaskCompletionSource? request))
+                // A drained flush is done when every batch sealed up to now is done.
+                long sealedUpTo = Interlocked.Read(ref _batchIds);
+                undrainedFlushes.RemoveAll(flush =>
                 {
-                    flushes.Add((Interlocked.Read(ref _batchIds), request));
-                }
+                    if (flush.ChannelTarget > channelOut)
+                    {
+                        return false;
+                    }
+
+                    flushes.Add((sealedUpTo, flush.Done));
+                    return true;
+                });
 
                 if (inFlight < _maxConcurrentSends)
                 {
@@ -472,10 +503,12 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                     });
                     foreach (StreamBuffer stream in ready.Take(_maxConcurrentSends - inFlight))
                     {
+                        Batch batch = stream.Sealed.Dequeue();
+                        buffered -= batch.Events.Length;
                         stream.LastDispatched = ++dispatches;
                         stream.InFlight = true;
                         inFlight++;
-                        _ = SendAndReportAsync(stream.Sealed.Dequeue());
+                        _ = SendAndReportAsync(batch);
                     }
                 }
 
@@ -518,31 +551,32 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         }
         finally
         {
-            foreach ((_, TaskCompletionSource done) in flushes)
+            foreach ((_, TaskCompletionSource done) in flushes.Concat(undrainedFlushes))
             {
                 done.TrySetResult();
             }
 
-            while (_flushRequests.TryDequeue(out TaskCompletionSource? request))
+            while (_flushRequests.TryDequeue(out (long ChannelTarget, TaskCompletionSource Done) request))
             {
-                request.TrySetResult();
+                request.Done.TrySetResult();
             }
         }
     }
 
     private async Task WaitForWorkAsync(ChannelReader<LogEvent> reader, TimeSpan untilNextDeadline)
     {
-        if (reader.Count == 0)
-        {
-            Interlocked.Exchange(ref _senderIdle, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
-        }
-
         using var stopWaiting = new CancellationTokenSource();
         Task dataArrived = reader.WaitToReadAsync(stopWaiting.Token).AsTask();
         Task woken = _wake.WaitAsync(stopWaiting.Token);
         Task deadline = untilNextDeadline == Timeout.InfiniteTimeSpan
             ? Task.Delay(Timeout.Infinite, stopWaiting.Token)
             : Task.Delay(untilNextDeadline, _timeProvider, stopWaiting.Token);
+
+        // Signalled only once the deadline timer exists, so that a test advancing a fake clock cannot get ahead of it.
+        if (reader.Count == 0)
+        {
+            Interlocked.Exchange(ref _senderIdle, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        }
         await Task.WhenAny(dataArrived, woken, deadline).ConfigureAwait(false);
         await stopWaiting.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(dataArrived, woken, deadline).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);

@@ -63,6 +63,9 @@ internal sealed class HandlerHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // A test that failed half-way must not leave the sender waiting on a gate the fake clock will never pass.
+        Fake.PutGate?.TrySetResult();
+        Fake.HangPuts = false;
         await Handler.DisposeAsync();
         Client.Dispose();
         Fake.Dispose();
