@@ -239,10 +239,18 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
             }
             catch (TimeoutException)
             {
-                // Past the deadline: abandon the requests in flight and let the sender count what is left.
+                // Past the deadline: abandon the requests in flight and let the sender count what is left. A handler
+                // that ignores cancellation gets a tenth of the timeout more; then the sender is left behind.
                 await _abortSends.CancelAsync().ConfigureAwait(false);
                 _wake.Release();
-                await _sender.ConfigureAwait(false);
+                try
+                {
+                    await _sender.WaitAsync(_shutdownTimeout / 10, _timeProvider).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                    _warnings.Warn("sender-stuck", "The sender did not stop after its requests were cancelled; it was left behind.");
+                }
             }
         }
 
