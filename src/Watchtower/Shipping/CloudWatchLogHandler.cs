@@ -40,15 +40,12 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     private readonly TimeSpan _queueFullWaitTimeout;
     private readonly QueueFullMode _queueFullMode;
     private readonly bool _useQueues;
-    private readonly bool _createLogGroup;
-    private readonly bool _createLogStream;
-    private readonly int? _retentionDays;
-    private readonly Dictionary<string, string> _tags;
     private readonly int _maxConcurrentSends;
     private readonly int _bufferLimit;
     private readonly TimeProvider _timeProvider;
     private readonly WarningSink _warnings;
     private readonly HandlerMetrics _metrics;
+    private readonly LogGroupProvisioner _provisioner;
 
     private readonly Channel<LogEvent>? _queue;
     private readonly ConcurrentQueue<(long ChannelTarget, TaskCompletionSource Done)> _flushRequests = new();
@@ -56,7 +53,6 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
     private readonly CancellationTokenSource _abortSends = new();
     private readonly Task? _sender;
-    private readonly SemaphoreSlim _setupLock = new(1, 1);
     private readonly ConcurrentDictionary<(string Logger, int Thread), string> _streamNameCache = new();
 
     private TaskCompletionSource _senderIdle = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -70,8 +66,6 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     private long _sequence;
     private long _batchIds;
     private int _state;
-    private bool _setupDone;
-    private bool _accessDeniedReported;
 
     /// <summary>Creates a handler; nothing is sent until the first event, and no AWS call is made here.</summary>
     /// <param name="options">Where and how to send. Checked now: every problem is named in one <see cref="ArgumentException"/>.</param>
@@ -101,10 +95,6 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         _queueFullWaitTimeout = options.QueueFullWaitTimeout;
         _queueFullMode = options.QueueFullMode;
         _useQueues = options.UseQueues;
-        _createLogGroup = options.CreateLogGroup;
-        _createLogStream = options.CreateLogStream;
-        _retentionDays = options.LogGroupRetentionDays;
-        _tags = new Dictionary<string, string>(options.LogGroupTags ?? new Dictionary<string, string>(), StringComparer.Ordinal);
         _maxConcurrentSends = options.MaxConcurrentSends;
         // Enough to fill every request slot with a full batch; more would only hold memory the queue bound does not count.
         _bufferLimit = options.MaxBatchCount * options.MaxConcurrentSends;
@@ -136,6 +126,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         }
 
         _metrics = new HandlerMetrics(_logGroupName, () => _queue?.Reader.Count ?? 0);
+        _provisioner = new LogGroupProvisioner(_client, options, _warnings, _abortSends.Token);
 
         if (_queue is not null)
         {
@@ -264,6 +255,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
 
         ReportShutdown(undelivered);
         _metrics.Unregister();
+        _provisioner.Dispose();
         if (_ownsClient)
         {
             _client.Dispose();
@@ -365,7 +357,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
             Task.Run(async () =>
             {
                 SenderScope.Enter();
-                await EnsureLogGroupAsync().ConfigureAwait(false);
+                await _provisioner.EnsureLogGroupAsync().ConfigureAwait(false);
                 var buffer = new StreamBuffer(logEvent.StreamName, _rules);
                 buffer.Add(Prepare(logEvent), _timeProvider.GetTimestamp(), () => Interlocked.Increment(ref _batchIds));
                 buffer.Seal(Interlocked.Increment(ref _batchIds));
@@ -417,7 +409,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
 
         try
         {
-            await EnsureLogGroupAsync().ConfigureAwait(false);
+            await _provisioner.EnsureLogGroupAsync().ConfigureAwait(false);
             while (true)
             {
                 long now = _timeProvider.GetTimestamp();
@@ -644,7 +636,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                     notFound = e;
                 }
 
-                if (!await TryCreateMissingAsync(batch.StreamName, notFound).ConfigureAwait(false))
+                if (!await _provisioner.TryCreateMissingAsync(batch.StreamName, notFound).ConfigureAwait(false))
                 {
                     Drop(DropReason.DeliveryFailed, "deliver-not-found", $"Failed to deliver logs: {notFound.Message}", batch.Events.Length);
                     break;
@@ -692,182 +684,6 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         }
 
         return rejected;
-    }
-
-    /// <summary>Creates the stream, or the group and then the stream, after a put found either missing.</summary>
-    /// <returns>True when the batch should be sent again.</returns>
-    private async Task<bool> TryCreateMissingAsync(string streamName, CloudWatchLogsException notFound)
-    {
-        bool groupMissing = notFound.ServiceMessage.Contains("log group", StringComparison.OrdinalIgnoreCase);
-        try
-        {
-            if (groupMissing)
-            {
-                if (!_createLogGroup)
-                {
-                    _warnings.Warn("group-missing", $"The log group '{_logGroupName}' does not exist and CreateLogGroup is false; events for it are dropped.");
-                    return false;
-                }
-
-                await CreateGroupAsync().ConfigureAwait(false);
-            }
-
-            if (!_createLogStream)
-            {
-                _warnings.Warn("stream-missing", $"The log stream '{streamName}' does not exist and CreateLogStream is false; events for it are dropped.");
-                return false;
-            }
-
-            try
-            {
-                await _client.CreateLogStreamAsync(_logGroupName, streamName, _abortSends.Token).ConfigureAwait(false);
-            }
-            catch (CloudWatchLogsException e) when (e.Kind == CloudWatchErrorKind.ResourceNotFound && _createLogGroup && !groupMissing)
-            {
-                // The put said "stream", but the whole group is gone (deleted mid-run): create both.
-                await CreateGroupAsync().ConfigureAwait(false);
-                await _client.CreateLogStreamAsync(_logGroupName, streamName, _abortSends.Token).ConfigureAwait(false);
-            }
-
-            return true;
-        }
-        catch (CloudWatchLogsException e) when (e.Kind == CloudWatchErrorKind.ResourceAlreadyExists)
-        {
-            return true;
-        }
-        catch (CloudWatchLogsException e)
-        {
-            _warnings.Warn("create-stream-failed", $"Failed to create log stream '{streamName}' when delivering logs: {e.Message}");
-            return false;
-        }
-    }
-
-    /// <summary>
-    /// The startup work, done once by the sender (never in the constructor, never on the caller's thread):
-    /// create the group with its tags, tag it if it existed, set its retention. Failures warn and do not stop
-    /// delivery: the group may exist although we may not create it (least privilege).
-    /// </summary>
-    private async Task EnsureLogGroupAsync()
-    {
-        if (Volatile.Read(ref _setupDone))
-        {
-            return;
-        }
-
-        await _setupLock.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            if (_setupDone)
-            {
-                return;
-            }
-
-            if (_createLogGroup)
-            {
-                await CreateGroupAsync().ConfigureAwait(false);
-            }
-            else
-            {
-                await ApplyRetentionAsync().ConfigureAwait(false);
-            }
-
-            Volatile.Write(ref _setupDone, true);
-        }
-        finally
-        {
-            _setupLock.Release();
-        }
-    }
-
-    private async Task CreateGroupAsync()
-    {
-        bool created = false;
-        try
-        {
-            await _client.CreateLogGroupAsync(new CreateLogGroupRequest { LogGroupName = _logGroupName, Tags = _tags.Count > 0 ? _tags : null }, _abortSends.Token).ConfigureAwait(false);
-            created = true;
-        }
-        catch (CloudWatchLogsException e) when (e.Kind == CloudWatchErrorKind.ResourceAlreadyExists)
-        {
-        }
-        catch (CloudWatchLogsException e) when (e.Kind == CloudWatchErrorKind.AccessDenied)
-        {
-            if (!_accessDeniedReported)
-            {
-                _accessDeniedReported = true;
-                _warnings.Warn("create-group-denied", $"Not allowed to create the log group '{_logGroupName}' ({e.ErrorCode}); continuing on the assumption that it exists. Set CreateLogGroup to false to skip this.");
-            }
-        }
-        catch (CloudWatchLogsException e)
-        {
-            _warnings.Warn("create-group-failed", $"Failed to create the log group '{_logGroupName}': {e.Message}");
-        }
-
-        if (!created && _tags.Count > 0)
-        {
-            await TagExistingGroupAsync().ConfigureAwait(false);
-        }
-
-        await ApplyRetentionAsync().ConfigureAwait(false);
-    }
-
-    private async Task ApplyRetentionAsync()
-    {
-        if (_retentionDays is not { } days)
-        {
-            return;
-        }
-
-        try
-        {
-            await _client.PutRetentionPolicyAsync(_logGroupName, days, _abortSends.Token).ConfigureAwait(false);
-        }
-        catch (CloudWatchLogsException e)
-        {
-            _warnings.Warn("retention-failed", $"Failed to set a retention of {days} days on the log group '{_logGroupName}': {e.Message}");
-        }
-    }
-
-    /// <summary>Tags a group that already existed: TagResource needs its ARN, whose account comes from the group's own ARN.</summary>
-    private async Task TagExistingGroupAsync()
-    {
-        try
-        {
-            string? arn = null;
-            await foreach (LogGroup group in _client.EnumerateLogGroupsAsync(new DescribeLogGroupsRequest { LogGroupNamePrefix = _logGroupName }, _abortSends.Token).ConfigureAwait(false))
-            {
-                if (group.LogGroupName == _logGroupName)
-                {
-                    arn = GroupArnFrom(group);
-                    break;
-                }
-            }
-
-            if (arn is null)
-            {
-                _warnings.Warn("tag-failed", $"Failed to tag log group '{_logGroupName}': it was not found.");
-                return;
-            }
-
-            await _client.TagResourceAsync(arn, _tags, _abortSends.Token).ConfigureAwait(false);
-        }
-        catch (CloudWatchLogsException e)
-        {
-            _warnings.Warn("tag-failed", $"Failed to tag log group '{_logGroupName}': {e.Message}");
-        }
-    }
-
-    /// <summary>The tagging ARN: partition from the client's region, account from the ARN the service gave (arn:partition:logs:region:account:...).</summary>
-    private string? GroupArnFrom(LogGroup group)
-    {
-        string? described = group.LogGroupArn ?? group.Arn;
-        string[]? parts = described?.Split(':');
-        if (parts is not { Length: >= 5 } || parts[4].Length == 0)
-        {
-            return null;
-        }
-
-        return AwsEnvironment.LogGroupArn(_client.Region, parts[4], _logGroupName);
     }
 
     private void ReportShutdown(long undelivered)

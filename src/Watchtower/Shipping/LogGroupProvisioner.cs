@@ -1,0 +1,215 @@
+using Watchtower.CloudWatch;
+using Watchtower.Diagnostics;
+
+namespace Watchtower.Shipping;
+
+/// <summary>
+/// Makes the log group and streams exist as the options ask: the group with its tags and retention at startup,
+/// a stream (or the group and a stream) when a put finds it missing. Least privilege is assumed: a refused
+/// CreateLogGroup warns once and delivery goes on, since the group may exist. Failures warn; none throws but
+/// cancellation at shutdown.
+/// </summary>
+internal sealed class LogGroupProvisioner : IDisposable
+{
+    private readonly CloudWatchLogsClient _client;
+    private readonly string _logGroupName;
+    private readonly bool _createLogGroup;
+    private readonly bool _createLogStream;
+    private readonly int? _retentionDays;
+    private readonly Dictionary<string, string> _tags;
+    private readonly WarningSink _warnings;
+    private readonly CancellationToken _cancellation;
+    private readonly SemaphoreSlim _setupLock = new(1, 1);
+    private bool _setupDone;
+    private bool _accessDeniedReported;
+
+    public LogGroupProvisioner(CloudWatchLogsClient client, CloudWatchLogHandlerOptions options, WarningSink warnings, CancellationToken cancellation)
+    {
+        _client = client;
+        _logGroupName = options.LogGroupName;
+        _createLogGroup = options.CreateLogGroup;
+        _createLogStream = options.CreateLogStream;
+        _retentionDays = options.LogGroupRetentionDays;
+        _tags = new Dictionary<string, string>(options.LogGroupTags ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+        _warnings = warnings;
+        _cancellation = cancellation;
+    }
+
+    /// <summary>Creates the stream, or the group and then the stream, after a put found either missing.</summary>
+    /// <returns>True when the batch should be sent again.</returns>
+    public async Task<bool> TryCreateMissingAsync(string streamName, CloudWatchLogsException notFound)
+    {
+        bool groupMissing = notFound.ServiceMessage.Contains("log group", StringComparison.OrdinalIgnoreCase);
+        try
+        {
+            if (groupMissing)
+            {
+                if (!_createLogGroup)
+                {
+                    _warnings.Warn("group-missing", $"The log group '{_logGroupName}' does not exist and CreateLogGroup is false; events for it are dropped.");
+                    return false;
+                }
+
+                await CreateGroupAsync().ConfigureAwait(false);
+            }
+
+            if (!_createLogStream)
+            {
+                _warnings.Warn("stream-missing", $"The log stream '{streamName}' does not exist and CreateLogStream is false; events for it are dropped.");
+                return false;
+            }
+
+            try
+            {
+                await _client.CreateLogStreamAsync(_logGroupName, streamName, _cancellation).ConfigureAwait(false);
+            }
+            catch (CloudWatchLogsException e) when (e.Kind == CloudWatchErrorKind.ResourceNotFound && _createLogGroup && !groupMissing)
+            {
+                // The put said "stream", but the whole group is gone (deleted mid-run): create both.
+                await CreateGroupAsync().ConfigureAwait(false);
+                await _client.CreateLogStreamAsync(_logGroupName, streamName, _cancellation).ConfigureAwait(false);
+            }
+
+            return true;
+        }
+        catch (CloudWatchLogsException e) when (e.Kind == CloudWatchErrorKind.ResourceAlreadyExists)
+        {
+            return true;
+        }
+        catch (CloudWatchLogsException e)
+        {
+            _warnings.Warn("create-stream-failed", $"Failed to create log stream '{streamName}' when delivering logs: {e.Message}");
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The startup work, done once by the sender (never in the constructor, never on the caller's thread):
+    /// create the group with its tags, tag it if it existed, set its retention. Failures warn and do not stop
+    /// delivery: the group may exist although we may not create it (least privilege).
+    /// </summary>
+    public async Task EnsureLogGroupAsync()
+    {
+        if (Volatile.Read(ref _setupDone))
+        {
+            return;
+        }
+
+        await _setupLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_setupDone)
+            {
+                return;
+            }
+
+            if (_createLogGroup)
+            {
+                await CreateGroupAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                await ApplyRetentionAsync().ConfigureAwait(false);
+            }
+
+            Volatile.Write(ref _setupDone, true);
+        }
+        finally
+        {
+            _setupLock.Release();
+        }
+    }
+
+    private async Task CreateGroupAsync()
+    {
+        bool created = false;
+        try
+        {
+            await _client.CreateLogGroupAsync(new CreateLogGroupRequest { LogGroupName = _logGroupName, Tags = _tags.Count > 0 ? _tags : null }, _cancellation).ConfigureAwait(false);
+            created = true;
+        }
+        catch (CloudWatchLogsException e) when (e.Kind == CloudWatchErrorKind.ResourceAlreadyExists)
+        {
+        }
+        catch (CloudWatchLogsException e) when (e.Kind == CloudWatchErrorKind.AccessDenied)
+        {
+            if (!_accessDeniedReported)
+            {
+                _accessDeniedReported = true;
+                _warnings.Warn("create-group-denied", $"Not allowed to create the log group '{_logGroupName}' ({e.ErrorCode}); continuing on the assumption that it exists. Set CreateLogGroup to false to skip this.");
+            }
+        }
+        catch (CloudWatchLogsException e)
+        {
+            _warnings.Warn("create-group-failed", $"Failed to create the log group '{_logGroupName}': {e.Message}");
+        }
+
+        if (!created && _tags.Count > 0)
+        {
+            await TagExistingGroupAsync().ConfigureAwait(false);
+        }
+
+        await ApplyRetentionAsync().ConfigureAwait(false);
+    }
+
+    private async Task ApplyRetentionAsync()
+    {
+        if (_retentionDays is not { } days)
+        {
+            return;
+        }
+
+        try
+        {
+            await _client.PutRetentionPolicyAsync(_logGroupName, days, _cancellation).ConfigureAwait(false);
+        }
+        catch (CloudWatchLogsException e)
+        {
+            _warnings.Warn("retention-failed", $"Failed to set a retention of {days} days on the log group '{_logGroupName}': {e.Message}");
+        }
+    }
+
+    /// <summary>Tags a group that already existed: TagResource needs its ARN, whose account comes from the group's own ARN.</summary>
+    private async Task TagExistingGroupAsync()
+    {
+        try
+        {
+            string? arn = null;
+            await foreach (LogGroup group in _client.EnumerateLogGroupsAsync(new DescribeLogGroupsRequest { LogGroupNamePrefix = _logGroupName }, _cancellation).ConfigureAwait(false))
+            {
+                if (group.LogGroupName == _logGroupName)
+                {
+                    arn = GroupArnFrom(group);
+                    break;
+                }
+            }
+
+            if (arn is null)
+            {
+                _warnings.Warn("tag-failed", $"Failed to tag log group '{_logGroupName}': it was not found.");
+                return;
+            }
+
+            await _client.TagResourceAsync(arn, _tags, _cancellation).ConfigureAwait(false);
+        }
+        catch (CloudWatchLogsException e)
+        {
+            _warnings.Warn("tag-failed", $"Failed to tag log group '{_logGroupName}': {e.Message}");
+        }
+    }
+
+    /// <summary>The tagging ARN: partition from the client's region, account from the ARN the service gave (arn:partition:logs:region:account:...).</summary>
+    private string? GroupArnFrom(LogGroup group)
+    {
+        string? described = group.LogGroupArn ?? group.Arn;
+        string[]? parts = described?.Split(':');
+        if (parts is not { Length: >= 5 } || parts[4].Length == 0)
+        {
+            return null;
+        }
+
+        return AwsEnvironment.LogGroupArn(_client.Region, parts[4], _logGroupName);
+    }
+
+    public void Dispose() => _setupLock.Dispose();
+}
