@@ -35,8 +35,7 @@ public static class LoggingDemo
                 options.LogGroupName = logGroupName;
             }
         });
-        string group = builder.Configuration["Logging:CloudWatch:LogGroupName"]!;
-        group = logGroupName ?? group;
+        string group = logGroupName ?? builder.Configuration["Logging:CloudWatch:LogGroupName"]!;
 
         string[] logged;
         using (IHost host = builder.Build())

@@ -627,9 +627,9 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                 try
                 {
                     PutLogEventsResponse response = await _client.PutLogEventsAsync(_logGroupName, batch.StreamName, batch.Events, _abortSends.Token).ConfigureAwait(false);
-                    int rejected = CountRejected(response.RejectedLogEventsInfo, batch);
+                    int rejected = ReportRejected(response.RejectedLogEventsInfo, batch);
                     _metrics.OnBatchSent(batch.Events.Length - rejected, batch.Bytes);
-                    return;
+                    break;
                 }
                 catch (CloudWatchLogsException e) when (e.Kind == CloudWatchErrorKind.ResourceNotFound && attempt < MaxCreateAttempts)
                 {
@@ -659,25 +659,24 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
             Drop(DropReason.DeliveryFailed, "deliver-unexpected", $"Failed to deliver logs: {e.GetType().Name}: {e.Message}", batch.Events.Length);
         }
 
+        // Sent, refused or dropped: either way these events are no longer waiting.
         Interlocked.Add(ref _pending, -batch.Events.Length);
     }
 
-    private int CountRejected(RejectedLogEventsInfo? info, Batch batch)
+    /// <summary>Counts and warns about the events of a sent batch that the service refused; returns how many.</summary>
+    private int ReportRejected(RejectedLogEventsInfo? info, Batch batch)
     {
-        int count = batch.Events.Length;
-        Interlocked.Add(ref _pending, -count);
         if (info is null)
         {
             return 0;
         }
 
-        int expired = Math.Clamp(info.ExpiredLogEventEndIndex ?? 0, 0, count);
-        int tooOld = Math.Max(0, Math.Clamp(info.TooOldLogEventEndIndex ?? 0, 0, count) - expired);
-        int rejected = info.CountRejected(count);
-        int tooNew = Math.Max(0, rejected - expired - tooOld);
+        int count = batch.Events.Length;
+        (int expired, int tooOld, int tooNew) = info.CountRejectedByReason(count);
         _metrics.OnDropped(DropReason.RejectedExpired, expired);
         _metrics.OnDropped(DropReason.RejectedTooOld, tooOld);
         _metrics.OnDropped(DropReason.RejectedTooNew, tooNew);
+        int rejected = expired + tooOld + tooNew;
         if (rejected > 0)
         {
             _warnings.Warn("rejected", $"Failed to deliver logs: CloudWatch Logs refused {rejected} of {count} events in a batch for stream '{batch.StreamName}' (too old: {tooOld}, too new: {tooNew}, older than retention: {expired}).");

@@ -30,8 +30,19 @@ public sealed class RejectedLogEventsInfo
     /// <returns>How many of them the service did not store.</returns>
     public int CountRejected(int batchCount)
     {
-        int oldEnd = Math.Clamp(Math.Max(TooOldLogEventEndIndex ?? 0, ExpiredLogEventEndIndex ?? 0), 0, batchCount);
+        (int expired, int tooOld, int tooNew) = CountRejectedByReason(batchCount);
+        return expired + tooOld + tooNew;
+    }
+
+    /// <summary>
+    /// The refused events by reason, each counted once: the leading ones up to the expired end index as expired, the
+    /// rest up to the too-old end index as too old, and those from the too-new start index (not already counted) as too new.
+    /// </summary>
+    internal (int Expired, int TooOld, int TooNew) CountRejectedByReason(int batchCount)
+    {
+        int expired = Math.Clamp(ExpiredLogEventEndIndex ?? 0, 0, batchCount);
+        int oldEnd = Math.Max(expired, Math.Clamp(TooOldLogEventEndIndex ?? 0, 0, batchCount));
         int newStart = Math.Clamp(TooNewLogEventStartIndex ?? batchCount, oldEnd, batchCount);
-        return oldEnd + (batchCount - newStart);
+        return (expired, oldEnd - expired, batchCount - newStart);
     }
 }
