@@ -154,6 +154,13 @@ public sealed class CloudWatchLogsClient : IDisposable
         return InvokeAsync("PutLogEvents", WritePutLogEventsBody(logGroupName, logStreamName, logEvents), CloudWatchJsonContext.Default.PutLogEventsResponse, cancellationToken);
     }
 
+    /// <summary>
+    /// One PutLogEvents attempt for the shipping engine, which schedules its own retries (bounded by time, with other
+    /// streams sending meanwhile): no retry here, but a clock-skew refusal is still corrected and sent again.
+    /// </summary>
+    internal Task<PutLogEventsResponse> PutLogEventsOnceAsync(string logGroupName, string logStreamName, IReadOnlyList<InputLogEvent> logEvents, CancellationToken cancellationToken) =>
+        InvokeAsync("PutLogEvents", WritePutLogEventsBody(logGroupName, logStreamName, logEvents), CloudWatchJsonContext.Default.PutLogEventsResponse, cancellationToken, retry: false);
+
     /// <summary>Sets how many days a group keeps its events (PutRetentionPolicy).</summary>
     /// <param name="logGroupName">The group.</param>
     /// <param name="retentionInDays">One of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653.</param>
@@ -471,10 +478,10 @@ public sealed class CloudWatchLogsClient : IDisposable
         AutomaticDecompression = DecompressionMethods.None,
     };
 
-    private async Task<T> InvokeAsync<T>(string operation, byte[] body, JsonTypeInfo<T> responseType, CancellationToken cancellationToken)
+    private async Task<T> InvokeAsync<T>(string operation, byte[] body, JsonTypeInfo<T> responseType, CancellationToken cancellationToken, bool retry = true)
         where T : class, new()
     {
-        byte[] responseBody = await SendAsync(operation, body, cancellationToken).ConfigureAwait(false);
+        byte[] responseBody = await SendAsync(operation, body, cancellationToken, retry).ConfigureAwait(false);
         if (responseBody.Length == 0)
         {
             return new T();
@@ -494,9 +501,10 @@ public sealed class CloudWatchLogsClient : IDisposable
 
     /// <summary>
     /// Sends one call: signs and sends, corrects the signing clock once on a clock-skew error, and
-    /// retries throttling and transient errors as the retry policy says. The body is hashed once.
+    /// retries throttling and transient errors as the retry policy says (unless <paramref name="retry"/> is false).
+    /// The body is hashed once.
     /// </summary>
-    private async Task<byte[]> SendAsync(string operation, byte[] body, CancellationToken cancellationToken)
+    private async Task<byte[]> SendAsync(string operation, byte[] body, CancellationToken cancellationToken, bool retry = true)
     {
         string payloadHash = SigV4Signer.HashPayload(body);
         long started = _timeProvider.GetTimestamp();
@@ -519,7 +527,7 @@ public sealed class CloudWatchLogsClient : IDisposable
                 continue;
             }
 
-            if (!RetryPolicy.TryGetRetryDelay(attempt, error, _timeProvider.GetElapsedTime(started), out TimeSpan delay))
+            if (!retry || !RetryPolicy.TryGetRetryDelay(attempt, error, _timeProvider.GetElapsedTime(started), out TimeSpan delay))
             {
                 throw error;
             }

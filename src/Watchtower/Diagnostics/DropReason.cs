@@ -11,6 +11,8 @@ internal enum DropReason
     RejectedExpired,
     DeliveryFailed,
     ShutdownTimeout,
+    RetryTimeLimit,
+    InvalidEvent,
 }
 
 internal static class DropReasonNames
@@ -26,6 +28,8 @@ internal static class DropReasonNames
         DropReason.RejectedExpired => "rejected_expired",
         DropReason.DeliveryFailed => "delivery_failed",
         DropReason.ShutdownTimeout => "shutdown_timeout",
+        DropReason.RetryTimeLimit => "retry_time_limit",
+        DropReason.InvalidEvent => "rejected_invalid",
         _ => "unknown",
     };
 }

@@ -18,6 +18,7 @@ internal sealed class HandlerMetrics
     private static readonly Counter<long> s_truncated = s_meter.CreateCounter<long>("watchtower.events.truncated", "{event}", "Events whose message was cut to the size limit.");
     private static readonly Counter<long> s_batches = s_meter.CreateCounter<long>("watchtower.batches.sent", "{batch}", "PutLogEvents requests that succeeded.");
     private static readonly Counter<long> s_bytes = s_meter.CreateCounter<long>("watchtower.bytes.sent", "By", "Batch bytes sent, counted as CloudWatch counts them (UTF-8 plus 26 per event).");
+    private static readonly Counter<long> s_duplicates = s_meter.CreateCounter<long>("watchtower.events.possibly_duplicated", "{event}", "Events sent again after an attempt that may have reached the service (a timeout or a connection lost after sending); each may be stored twice.");
     private static readonly Counter<long> s_retries = s_meter.CreateCounter<long>("watchtower.requests.retried", "{request}", "Batches sent again after a failure (creating a missing group or stream first, for instance).");
 
     // One gauge for the process, reading every live handler's queue.
@@ -36,6 +37,7 @@ internal sealed class HandlerMetrics
     private long _batches;
     private long _bytes;
     private long _retries;
+    private long _possiblyDuplicated;
 
     public HandlerMetrics(string logGroupName, Func<long> queueDepth)
     {
@@ -58,7 +60,9 @@ internal sealed class HandlerMetrics
 
     public long Retries => Interlocked.Read(ref _retries);
 
-    public long DroppedTotal => _dropped.Sum(d => Interlocked.Read(ref d));
+    public long PossiblyDuplicated => Interlocked.Read(ref _possiblyDuplicated);
+
+    public long DroppedTotal => Enum.GetValues<DropReason>().Sum(Dropped);
 
     public long Dropped(DropReason reason) => Interlocked.Read(ref _dropped[(int)reason]);
 
@@ -103,5 +107,11 @@ internal sealed class HandlerMetrics
     {
         Interlocked.Increment(ref _retries);
         s_retries.Add(1, _groupTag);
+    }
+
+    public void OnPossiblyDuplicated(int events)
+    {
+        Interlocked.Add(ref _possiblyDuplicated, events);
+        s_duplicates.Add(events, _groupTag);
     }
 }

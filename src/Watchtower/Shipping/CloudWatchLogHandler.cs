@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
 using Watchtower.CloudWatch;
 using Watchtower.Diagnostics;
 using Watchtower.Shipping;
@@ -27,8 +26,14 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
 
     private const int MaxCachedStreamNames = 10_000;
 
+    // A missing stream (or group) is created and the batch sent again at most this many times per attempt.
+    private const int MaxCreateAttempts = 2;
+
     // A stream with nothing to do for this long is forgotten; it costs nothing to remember it again.
     private static readonly TimeSpan s_idleStreamLifetime = TimeSpan.FromMinutes(5);
+
+    // Drops are reported in the log stream itself at most this often, so a long overflow yields a few lines, not thousands.
+    private static readonly TimeSpan s_inBandReportInterval = TimeSpan.FromSeconds(10);
 
     private readonly CloudWatchLogsClient _client;
     private readonly bool _ownsClient;
@@ -38,31 +43,44 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     private readonly TimeSpan _sendInterval;
     private readonly TimeSpan _shutdownTimeout;
     private readonly TimeSpan _queueFullWaitTimeout;
-    private readonly QueueFullMode _queueFullMode;
-    private readonly bool _useQueues;
+    private readonly int? _retentionDays;
+    private readonly bool _reportDropsInStream;
     private readonly int _maxConcurrentSends;
-    private readonly int _bufferLimit;
+    private readonly int _senderEventLimit;
+    private readonly long _senderByteLimit;
     private readonly TimeProvider _timeProvider;
     private readonly WarningSink _warnings;
     private readonly HandlerMetrics _metrics;
     private readonly LogGroupProvisioner _provisioner;
+    private readonly RetryPolicy _retryPolicy;
+    private readonly CircuitBreaker _circuit;
 
-    private readonly Channel<LogEvent>? _queue;
-    private readonly ConcurrentQueue<(long ChannelTarget, TaskCompletionSource Done)> _flushRequests = new();
-    private readonly ConcurrentQueue<Batch> _completedBatches = new();
+    private readonly EventQueue? _queue;
+    private readonly ConcurrentQueue<(long QueueTarget, TaskCompletionSource Done)> _flushRequests = new();
+    private readonly ConcurrentQueue<(Batch Batch, SendOutcome Outcome)> _completedSends = new();
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
     private readonly CancellationTokenSource _abortSends = new();
     private readonly Task? _sender;
     private readonly ConcurrentDictionary<(string Logger, int Thread), string> _streamNameCache = new();
+    private readonly long[] _dropsReportedInBand = new long[Enum.GetValues<DropReason>().Length];
 
     private TaskCompletionSource _senderIdle = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _lastIdleSweep;
+    private long _lastInBandReport;
+    private bool _inBandReportMade;
+    private bool _accessPaused;
 
-    // Events written into and taken out of (or dropped from) the queue; a flush waits until "out" reaches "in" as it was.
-    private long _channelIn;
-    private long _channelOut;
-    private int _streamCount;
+    // Events written into and taken out of (or evicted from) the queue; a flush waits until "out" reaches "in" as it was.
+    private long _queueIn;
+    private long _queueOut;
+
+    // Events (and their bytes) the sender has taken from the queue and not yet finished with: its memory bound.
+    private long _heldEvents;
+    private long _heldBytes;
+
+    // Events accepted and neither delivered nor counted as dropped yet: what disposal reports if it runs out of time.
     private long _pending;
+    private int _streamCount;
     private long _sequence;
     private long _batchIds;
     private int _state;
@@ -92,12 +110,23 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         _rules = new BatchRules(options.MaxBatchSize, options.MaxBatchCount, options.MaxMessageSize);
         _sendInterval = options.SendInterval;
         _shutdownTimeout = options.ShutdownTimeout;
-        _queueFullWaitTimeout = options.QueueFullWaitTimeout;
-        _queueFullMode = options.QueueFullMode;
-        _useQueues = options.UseQueues;
+        _queueFullWaitTimeout = options.QueueFullMode == QueueFullMode.Wait ? options.QueueFullWaitTimeout : TimeSpan.Zero;
+        _retentionDays = options.LogGroupRetentionDays;
+        _reportDropsInStream = options.ReportDropsInStream;
         _maxConcurrentSends = options.MaxConcurrentSends;
-        // Enough to fill every request slot with a full batch; more would only hold memory the queue bound does not count.
-        _bufferLimit = options.MaxBatchCount * options.MaxConcurrentSends;
+
+        // Room for a full batch in every request slot and another filling behind each: enough to keep the slots busy,
+        // and a bound on what the sender holds besides the queue, however slow the service is.
+        _senderEventLimit = options.MaxBatchCount * options.MaxConcurrentSends * 2;
+        _senderByteLimit = (long)options.MaxBatchSize * options.MaxConcurrentSends * 2;
+        _retryPolicy = new RetryPolicy(
+            timeProvider,
+            maxAttempts: int.MaxValue,
+            baseDelay: options.RetryBaseDelay,
+            maxBackoff: options.RetryMaxBackoff,
+            timeLimit: options.RetryTimeLimit,
+            useRetryQuota: false); // the quota would turn a long outage into drops; the time limit bounds retries instead
+        _circuit = new CircuitBreaker(timeProvider, options.AccessDeniedProbeDelay, options.AccessDeniedMaxProbeDelay);
 
         if (options.Client is not null)
         {
@@ -113,19 +142,12 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
             _ownsClient = true;
         }
 
-        if (_useQueues)
+        if (options.UseQueues)
         {
-            var channelOptions = new BoundedChannelOptions(options.QueueLimit)
-            {
-                SingleReader = true,
-                SingleWriter = false,
-                AllowSynchronousContinuations = false,
-                FullMode = _queueFullMode == QueueFullMode.DropOldest ? BoundedChannelFullMode.DropOldest : BoundedChannelFullMode.Wait,
-            };
-            _queue = Channel.CreateBounded<LogEvent>(channelOptions, OnDroppedOldest);
+            _queue = new EventQueue(options.QueueLimit, options.QueueByteLimit, options.QueueFullMode, timeProvider);
         }
 
-        _metrics = new HandlerMetrics(_logGroupName, () => _queue?.Reader.Count ?? 0);
+        _metrics = new HandlerMetrics(_logGroupName, () => _queue?.Count ?? 0);
         _provisioner = new LogGroupProvisioner(_client, options, _warnings, _abortSends.Token);
 
         if (_queue is not null)
@@ -140,6 +162,24 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
     }
 
+    private enum SendResult
+    {
+        /// <summary>Delivered, or dropped and counted: the batch is finished.</summary>
+        Finished,
+
+        /// <summary>Throttled or failed transiently: send the same batch again after <see cref="SendOutcome.Delay"/>.</summary>
+        RetryLater,
+
+        /// <summary>The service refused the batch as invalid: send its halves, to find the offending events.</summary>
+        Split,
+
+        /// <summary>The credentials were refused: keep the batch and pause delivery.</summary>
+        AccessDenied,
+
+        /// <summary>Shutdown ran out of time during the attempt; disposal counts the events.</summary>
+        Abandoned,
+    }
+
     /// <summary>The log group events go to.</summary>
     public string LogGroupName => _logGroupName;
 
@@ -150,9 +190,26 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     /// <summary>How many streams the sender remembers, for tests of idle-stream eviction.</summary>
     internal int StreamCount => Volatile.Read(ref _streamCount);
 
+    /// <summary>Events the sender holds (open, sealed, in flight and waiting to retry), for tests of the memory bound.</summary>
+    internal long HeldEvents => Interlocked.Read(ref _heldEvents);
+
+    /// <summary>Bytes the sender holds, counted as CloudWatch counts them.</summary>
+    internal long HeldBytes => Interlocked.Read(ref _heldBytes);
+
+    /// <summary>The sender's bound on <see cref="HeldEvents"/> and <see cref="HeldBytes"/>.</summary>
+    internal (long Events, long Bytes) SenderLimits => (_senderEventLimit, _senderByteLimit);
+
+    /// <summary>The queue, for tests of the memory bound.</summary>
+    internal EventQueue? Queue => _queue;
+
+    /// <summary>Whether delivery is paused because the credentials were refused.</summary>
+    internal bool IsPausedForAccess => Volatile.Read(ref _accessPaused);
+
     /// <summary>
     /// Takes one finished message for delivery. Never throws. An empty message, or one given after shutdown began,
     /// is not sent: it is counted and warned about (watchtower's behaviour, since CloudWatch rejects empty messages).
+    /// A message over <see cref="CloudWatchLogHandlerOptions.MaxMessageSize"/> is truncated here, so that the queue
+    /// holds and counts only what will be sent.
     /// </summary>
     /// <param name="message">The message as it is to appear in CloudWatch Logs.</param>
     /// <param name="timestamp">When the event happened (not when it is sent).</param>
@@ -174,7 +231,14 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                 return false;
             }
 
-            var logEvent = new LogEvent(timestamp, StreamNameFor(loggerName ?? string.Empty, timestamp), message);
+            (string text, int size, bool truncated) = _rules.Prepare(message);
+            if (truncated)
+            {
+                _metrics.OnTruncated();
+                _warnings.Warn("truncated", $"Log message size exceeds CWL max payload size ({_rules.MaxMessageSize} bytes with overhead), truncated.");
+            }
+
+            var logEvent = new LogEvent(timestamp, StreamNameFor(loggerName ?? string.Empty, timestamp), text, size);
             return _queue is null ? SendNow(logEvent) : Enqueue(logEvent);
         }
         catch (Exception e)
@@ -198,7 +262,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         }
 
         var request = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _flushRequests.Enqueue((Interlocked.Read(ref _channelIn), request));
+        _flushRequests.Enqueue((Interlocked.Read(ref _queueIn), request));
         _wake.Release();
         return request.Task.WaitAsync(cancellationToken);
     }
@@ -222,7 +286,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
         if (_queue is not null && _sender is not null)
         {
-            _queue.Writer.TryComplete();
+            _queue.Close();
             _wake.Release();
             try
             {
@@ -269,7 +333,10 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
-    /// <summary>Completes the next time the sender has taken everything queued and waits (sends may be in flight); for tests that drive a fake clock.</summary>
+    /// <summary>
+    /// Completes the next time the sender has taken everything queued (or all its bound allows) and waits (sends may be
+    /// in flight); for tests that drive a fake clock.
+    /// </summary>
     internal Task WhenSenderIdleAsync()
     {
         TaskCompletionSource idle = _senderIdle;
@@ -301,44 +368,38 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     private bool Enqueue(LogEvent logEvent)
     {
         Interlocked.Increment(ref _pending);
-        bool written = _queue!.Writer.TryWrite(logEvent);
-        if (!written && _queueFullMode == QueueFullMode.Wait && _queueFullWaitTimeout > TimeSpan.Zero)
+        EnqueueResult result = _queue!.TryEnqueue(logEvent, _queueFullWaitTimeout, out int evicted, out bool wasEmpty);
+        if (evicted > 0)
         {
-            written = WaitToEnqueue(logEvent);
+            Interlocked.Add(ref _queueOut, evicted);
+            Interlocked.Add(ref _pending, -evicted);
+            Drop(DropReason.QueueFull, "queue-full", "The queue is full; the oldest events are being dropped. Raise QueueLimit or QueueByteLimit, or check why delivery is slow.", evicted);
         }
 
-        if (!written)
+        if (result != EnqueueResult.Accepted)
         {
             Interlocked.Decrement(ref _pending);
-            Drop(DropReason.QueueFull, "queue-full", "The queue is full; events are being dropped. Raise QueueLimit, or check why delivery is slow.");
+            if (result == EnqueueResult.Closed)
+            {
+                Drop(DropReason.AfterShutdown, "after-shutdown", "Received message after logging system shutdown; it was not sent.");
+            }
+            else
+            {
+                Drop(DropReason.QueueFull, "queue-full", "The queue is full; events are being dropped. Raise QueueLimit or QueueByteLimit, or check why delivery is slow.");
+            }
+
             return false;
         }
 
-        Interlocked.Increment(ref _channelIn);
+        Interlocked.Increment(ref _queueIn);
         _metrics.OnEnqueued();
+        if (wasEmpty)
+        {
+            // The sender drains in bulk, so only the first event after it emptied the queue needs to wake it.
+            _wake.Release();
+        }
+
         return true;
-    }
-
-    private bool WaitToEnqueue(LogEvent logEvent)
-    {
-        using var timeout = new CancellationTokenSource(_queueFullWaitTimeout, _timeProvider);
-        try
-        {
-            // The caller chose to wait; the channel's wait needs no synchronization context.
-            _queue!.Writer.WriteAsync(logEvent, timeout.Token).AsTask().GetAwaiter().GetResult();
-            return true;
-        }
-        catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
-        {
-            return false;
-        }
-    }
-
-    private void OnDroppedOldest(LogEvent dropped)
-    {
-        Interlocked.Increment(ref _channelOut);
-        Interlocked.Decrement(ref _pending);
-        Drop(DropReason.QueueFull, "queue-full", "The queue is full; the oldest events are being dropped. Raise QueueLimit, or check why delivery is slow.");
     }
 
     private void Drop(DropReason reason, string warningKind, string warning, long count = 1)
@@ -347,9 +408,29 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         _warnings.Warn(warningKind, warning);
     }
 
+    /// <summary>Records that events the sender held are finished with (delivered or dropped).</summary>
+    private void Release(long events, long bytes)
+    {
+        Interlocked.Add(ref _heldEvents, -events);
+        Interlocked.Add(ref _heldBytes, -bytes);
+        Interlocked.Add(ref _pending, -events);
+    }
+
+    private void Hold(long events, long bytes)
+    {
+        Interlocked.Add(ref _heldEvents, events);
+        Interlocked.Add(ref _heldBytes, bytes);
+    }
+
+    private BatchEvent ToBatchEvent(LogEvent logEvent) =>
+        new(Interlocked.Increment(ref _sequence), logEvent.Timestamp, logEvent.Message, logEvent.Size);
+
+    private long NextBatchId() => Interlocked.Increment(ref _batchIds);
+
     private bool SendNow(LogEvent logEvent)
     {
         Interlocked.Increment(ref _pending);
+        Hold(1, logEvent.Size);
         _metrics.OnEnqueued();
         try
         {
@@ -359,11 +440,31 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                 SenderScope.Enter();
                 await _provisioner.EnsureLogGroupAsync().ConfigureAwait(false);
                 var buffer = new StreamBuffer(logEvent.StreamName, _rules);
-                buffer.Add(Prepare(logEvent), _timeProvider.GetTimestamp(), () => Interlocked.Increment(ref _batchIds));
-                buffer.Seal(Interlocked.Increment(ref _batchIds));
-                while (buffer.Sealed.TryDequeue(out Batch? batch))
+                buffer.Add(ToBatchEvent(logEvent), _timeProvider.GetTimestamp(), NextBatchId);
+                buffer.Seal(NextBatchId());
+                var work = new Stack<Batch>(buffer.Sealed.Reverse());
+                while (work.TryPop(out Batch? batch))
                 {
-                    await SendBatchAsync(batch).ConfigureAwait(false);
+                    SendOutcome outcome = await SendBatchAsync(batch).ConfigureAwait(false);
+                    switch (outcome.Result)
+                    {
+                        case SendResult.RetryLater:
+                            await _retryPolicy.DelayAsync(outcome.Delay, _abortSends.Token).ConfigureAwait(false);
+                            work.Push(batch);
+                            break;
+                        case SendResult.Split:
+                            (Batch first, Batch second) = batch.Split();
+                            work.Push(second);
+                            work.Push(first);
+                            break;
+                        case SendResult.AccessDenied:
+                            // Nothing waits in memory without queues: report the refusal and count the event.
+                            Drop(DropReason.DeliveryFailed, "access-denied", $"Failed to deliver logs: CloudWatch Logs refused the credentials: {outcome.Error?.Message}", batch.Events.Length);
+                            Release(batch.Events.Length, batch.Bytes);
+                            break;
+                        default:
+                            break;
+                    }
                 }
             }).GetAwaiter().GetResult();
             return true;
@@ -371,41 +472,41 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         catch (Exception e)
         {
             Drop(DropReason.DeliveryFailed, "send-failed", $"Failed to deliver logs: {e.Message}");
-            Interlocked.Decrement(ref _pending);
+            Release(1, logEvent.Size);
             return false;
         }
     }
 
-    private BatchEvent Prepare(LogEvent logEvent)
-    {
-        (BatchEvent prepared, bool truncated) = _rules.Prepare(Interlocked.Increment(ref _sequence), logEvent.Timestamp, logEvent.Message);
-        if (truncated)
-        {
-            _metrics.OnTruncated();
-            _warnings.Warn("truncated", $"Log message size exceeds CWL max payload size ({_rules.MaxMessageSize} bytes with overhead), truncated.");
-        }
-
-        return prepared;
-    }
-
     /// <summary>
     /// The one background sender: drains the queue into per-stream batches, seals them by the batch rules, the
-    /// deadline, a flush or shutdown, and sends them, one request per stream and a few streams at a time.
-    /// All of its state is touched by this loop alone; sends report back through <see cref="_completedBatches"/>.
+    /// deadline, a flush or shutdown, and sends them, one request per stream and a few streams at a time; batches that
+    /// failed go back to the front of their stream, to be sent again after their backoff or when the circuit closes.
+    /// All of its state is touched by this loop alone; sends report back through <see cref="_completedSends"/>.
     /// </summary>
     private async Task RunSenderAsync()
     {
         SenderScope.Enter();
         var streams = new Dictionary<string, StreamBuffer>(StringComparer.Ordinal);
         var unfinishedBatches = new SortedSet<long>();
-        var undrainedFlushes = new List<(long ChannelTarget, TaskCompletionSource Done)>();
+        var splitPieces = new Dictionary<long, int>();
+        var undrainedFlushes = new List<(long QueueTarget, TaskCompletionSource Done)>();
         var flushes = new List<(long UpToBatch, TaskCompletionSource Done)>();
         var ready = new List<StreamBuffer>();
+        var drained = new List<LogEvent>(256);
         long dispatches = 0;
         int inFlight = 0;
-        int buffered = 0;
-        ChannelReader<LogEvent> reader = _queue!.Reader;
-        long NextBatchId() => Interlocked.Increment(ref _batchIds);
+        EventQueue queue = _queue!;
+
+        StreamBuffer StreamFor(string name)
+        {
+            if (!streams.TryGetValue(name, out StreamBuffer? stream))
+            {
+                stream = new StreamBuffer(name, _rules);
+                streams.Add(name, stream);
+            }
+
+            return stream;
+        }
 
         try
         {
@@ -414,43 +515,53 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
             {
                 long now = _timeProvider.GetTimestamp();
 
-                // Take events only while the batches being filled stay within their bound: beyond it the queue
-                // fills up and QueueFullMode applies, so memory stays bounded however slow the service is.
-                while (buffered < _bufferLimit && reader.TryRead(out LogEvent logEvent))
+                // Take events only while what the sender holds stays within its bound: beyond it the queue fills up
+                // and QueueFullMode applies, so memory stays bounded however slow or absent the service is.
+                long roomEvents = _senderEventLimit - Interlocked.Read(ref _heldEvents);
+                long roomBytes = _senderByteLimit - Interlocked.Read(ref _heldBytes);
+                drained.Clear();
+                if (roomEvents > 0 && roomBytes > 0 && queue.Drain(drained, (int)roomEvents, roomBytes) > 0)
                 {
-                    Interlocked.Increment(ref _channelOut);
-                    if (!streams.TryGetValue(logEvent.StreamName, out StreamBuffer? stream))
+                    long bytes = 0;
+                    foreach (LogEvent logEvent in drained)
                     {
-                        stream = new StreamBuffer(logEvent.StreamName, _rules);
-                        streams.Add(logEvent.StreamName, stream);
+                        bytes += logEvent.Size;
                     }
 
-                    stream.Add(Prepare(logEvent), now, NextBatchId);
-                    buffered++;
+                    Hold(drained.Count, bytes);
+                    Interlocked.Add(ref _queueOut, drained.Count);
+                    ReportDropsInStream(StreamFor(drained[0].StreamName), drained[0].Timestamp, now);
+                    foreach (LogEvent logEvent in drained)
+                    {
+                        StreamFor(logEvent.StreamName).Add(ToBatchEvent(logEvent), now, NextBatchId);
+                    }
                 }
 
-                while (_completedBatches.TryDequeue(out Batch? done))
+                while (_completedSends.TryDequeue(out (Batch Batch, SendOutcome Outcome) completed))
                 {
                     inFlight--;
-                    unfinishedBatches.Remove(done.Id);
-                    if (streams.TryGetValue(done.StreamName, out StreamBuffer? stream))
-                    {
-                        stream.InFlight = false;
-                        stream.LastActive = now;
-                    }
+                    OnSendCompleted(completed.Batch, completed.Outcome, streams[completed.Batch.StreamName], now, unfinishedBatches, splitPieces);
                 }
 
                 // A flush covers the events accepted before it; once they are all out of the queue, it seals every batch.
-                while (_flushRequests.TryDequeue(out (long ChannelTarget, TaskCompletionSource Done) request))
+                while (_flushRequests.TryDequeue(out (long QueueTarget, TaskCompletionSource Done) request))
                 {
                     undrainedFlushes.Add(request);
                 }
 
-                long channelOut = Interlocked.Read(ref _channelOut);
-                bool flushDrained = undrainedFlushes.Exists(f => f.ChannelTarget <= channelOut);
+                long queueOut = Interlocked.Read(ref _queueOut);
+                bool flushDrained = undrainedFlushes.Exists(f => f.QueueTarget <= queueOut);
                 bool stopping = Volatile.Read(ref _state) != Running;
-                bool bufferFull = buffered >= _bufferLimit;
-                TimeSpan untilNextDeadline = Timeout.InfiniteTimeSpan;
+                bool senderFull = Interlocked.Read(ref _heldEvents) >= _senderEventLimit || Interlocked.Read(ref _heldBytes) >= _senderByteLimit;
+                TimeSpan untilNextWork = Timeout.InfiniteTimeSpan;
+                void WakeIn(TimeSpan wait)
+                {
+                    if (untilNextWork == Timeout.InfiniteTimeSpan || wait < untilNextWork)
+                    {
+                        untilNextWork = wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+                    }
+                }
+
                 foreach (StreamBuffer stream in streams.Values)
                 {
                     if (stream.OpenCount == 0)
@@ -459,13 +570,13 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                     }
 
                     TimeSpan waited = _timeProvider.GetElapsedTime(stream.OpenedAt, now);
-                    if (stopping || flushDrained || bufferFull || waited >= _sendInterval)
+                    if (stopping || flushDrained || senderFull || waited >= _sendInterval)
                     {
                         stream.Seal(NextBatchId());
                     }
-                    else if (untilNextDeadline == Timeout.InfiniteTimeSpan || _sendInterval - waited < untilNextDeadline)
+                    else
                     {
-                        untilNextDeadline = _sendInterval - waited;
+                        WakeIn(_sendInterval - waited);
                     }
                 }
 
@@ -481,7 +592,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                 long sealedUpTo = Interlocked.Read(ref _batchIds);
                 undrainedFlushes.RemoveAll(flush =>
                 {
-                    if (flush.ChannelTarget > channelOut)
+                    if (flush.QueueTarget > queueOut)
                     {
                         return false;
                     }
@@ -490,25 +601,62 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                     return true;
                 });
 
-                if (inFlight < _maxConcurrentSends)
+                bool aborted = _abortSends.IsCancellationRequested;
+                if (!aborted && inFlight < _maxConcurrentSends)
                 {
                     // Round robin: the stream served longest ago goes first, so that a stream with a deep backlog
-                    // cannot hold every request slot while a quiet stream's deadline passes.
+                    // cannot hold every request slot while a quiet stream's deadline passes. A stream waiting out
+                    // a retry's backoff gives up its turn, and other streams keep sending.
                     ready.Clear();
-                    ready.AddRange(streams.Values.Where(s => !s.InFlight && s.Sealed.Count > 0));
+                    foreach (StreamBuffer stream in streams.Values)
+                    {
+                        if (stream.InFlight || stream.Sealed.Count == 0)
+                        {
+                            continue;
+                        }
+
+                        TimeSpan untilRetry = stream.RetryAt == 0 ? TimeSpan.Zero : -_timeProvider.GetElapsedTime(stream.RetryAt, now);
+                        if (untilRetry > TimeSpan.Zero)
+                        {
+                            WakeIn(untilRetry);
+                        }
+                        else
+                        {
+                            ready.Add(stream);
+                        }
+                    }
+
                     ready.Sort(static (a, b) =>
                     {
                         int byTurn = a.LastDispatched.CompareTo(b.LastDispatched);
-                        return byTurn != 0 ? byTurn : a.Sealed.Peek().Id.CompareTo(b.Sealed.Peek().Id);
+                        return byTurn != 0 ? byTurn : a.Sealed.First!.Value.Id.CompareTo(b.Sealed.First!.Value.Id);
                     });
-                    foreach (StreamBuffer stream in ready.Take(_maxConcurrentSends - inFlight))
+
+                    foreach (StreamBuffer stream in ready)
                     {
-                        Batch batch = stream.Sealed.Dequeue();
-                        buffered -= batch.Events.Length;
+                        if (inFlight >= _maxConcurrentSends || !_circuit.AllowsRequests(now, out bool isProbe))
+                        {
+                            break;
+                        }
+
+                        Batch batch = stream.Sealed.First!.Value;
+                        stream.Sealed.RemoveFirst();
+                        stream.RetryAt = 0;
                         stream.LastDispatched = ++dispatches;
                         stream.InFlight = true;
                         inFlight++;
+                        batch.IsProbe = isProbe;
+                        if (isProbe)
+                        {
+                            _circuit.OnProbeSent();
+                        }
+
                         _ = SendAndReportAsync(batch);
+                    }
+
+                    if (ready.Count > 0 && _circuit.UntilProbe(now) is { } untilProbe)
+                    {
+                        WakeIn(untilProbe);
                     }
                 }
 
@@ -527,17 +675,18 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                 ForgetIdleStreams(streams, now);
                 Volatile.Write(ref _streamCount, streams.Count);
 
-                if (stopping && reader.Completion.IsCompleted && inFlight == 0 && streams.Values.All(s => s.IsIdle))
+                if (aborted && inFlight == 0)
                 {
                     return;
                 }
 
-                if (_abortSends.IsCancellationRequested && inFlight == 0)
+                if (stopping && queue.Count == 0 && inFlight == 0 && streams.Values.All(s => s.IsIdle))
                 {
                     return;
                 }
 
-                await WaitForWorkAsync(reader, untilNextDeadline).ConfigureAwait(false);
+                bool canTakeMore = Interlocked.Read(ref _heldEvents) < _senderEventLimit && Interlocked.Read(ref _heldBytes) < _senderByteLimit;
+                await WaitForWorkAsync(idle: queue.Count == 0 || !canTakeMore, untilNextWork).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (_abortSends.IsCancellationRequested)
@@ -556,30 +705,136 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                 done.TrySetResult();
             }
 
-            while (_flushRequests.TryDequeue(out (long ChannelTarget, TaskCompletionSource Done) request))
+            while (_flushRequests.TryDequeue(out (long QueueTarget, TaskCompletionSource Done) request))
             {
                 request.Done.TrySetResult();
             }
         }
     }
 
-    private async Task WaitForWorkAsync(ChannelReader<LogEvent> reader, TimeSpan untilNextDeadline)
+    /// <summary>Acts on how a send ended: finish the batch, or put it (or its halves) back at the front of its stream.</summary>
+    private void OnSendCompleted(Batch batch, SendOutcome outcome, StreamBuffer stream, long now, SortedSet<long> unfinishedBatches, Dictionary<long, int> splitPieces)
+    {
+        stream.InFlight = false;
+        stream.LastActive = now;
+        bool wasProbe = batch.IsProbe;
+        batch.IsProbe = false;
+        switch (outcome.Result)
+        {
+            case SendResult.Finished:
+                if (outcome.Accepted && _circuit.OnAccepted())
+                {
+                    Volatile.Write(ref _accessPaused, false);
+                    _warnings.Warn("access-restored", $"CloudWatch Logs accepts the credentials again; delivery to log group '{_logGroupName}' resumed.");
+                }
+
+                // The halves of a split batch share its id: the id is finished with its last piece.
+                if (splitPieces.TryGetValue(batch.Id, out int pieces) && pieces > 1)
+                {
+                    splitPieces[batch.Id] = pieces - 1;
+                }
+                else
+                {
+                    splitPieces.Remove(batch.Id);
+                    unfinishedBatches.Remove(batch.Id);
+                }
+
+                break;
+            case SendResult.RetryLater:
+                stream.Sealed.AddFirst(batch);
+                stream.RetryAt = now + (long)(outcome.Delay.TotalSeconds * _timeProvider.TimestampFrequency);
+                if (stream.RetryAt == 0)
+                {
+                    stream.RetryAt = 1;
+                }
+
+                break;
+            case SendResult.Split:
+                (Batch first, Batch second) = batch.Split();
+                stream.Sealed.AddFirst(second);
+                stream.Sealed.AddFirst(first);
+                splitPieces[batch.Id] = splitPieces.GetValueOrDefault(batch.Id, 1) + 1;
+                break;
+            case SendResult.AccessDenied:
+                stream.Sealed.AddFirst(batch);
+                if (_circuit.OnRefused(now, wasProbe))
+                {
+                    Volatile.Write(ref _accessPaused, true);
+                    _warnings.Warn("access-denied", $"CloudWatch Logs refused the credentials ({outcome.Error?.ErrorCode}: {outcome.Error?.ServiceMessage}). " +
+                        $"Delivery to log group '{_logGroupName}' is paused and will be tried again with backoff (first in {_circuit.Delay.TotalSeconds:0.###} s); " +
+                        "events are kept within QueueLimit and QueueByteLimit, then QueueFullMode applies. Check the credentials and that the IAM policy allows logs:PutLogEvents and logs:CreateLogStream.");
+                }
+
+                break;
+            default:
+                break;
+        }
+    }
+
+    /// <param name="idle">Whether the sender has taken all it can: what <see cref="WhenSenderIdleAsync"/> waits for.</param>
+    /// <param name="untilNextWork">When the next deadline, retry or probe is due.</param>
+    private async Task WaitForWorkAsync(bool idle, TimeSpan untilNextWork)
     {
         using var stopWaiting = new CancellationTokenSource();
-        Task dataArrived = reader.WaitToReadAsync(stopWaiting.Token).AsTask();
         Task woken = _wake.WaitAsync(stopWaiting.Token);
-        Task deadline = untilNextDeadline == Timeout.InfiniteTimeSpan
+        Task deadline = untilNextWork == Timeout.InfiniteTimeSpan
             ? Task.Delay(Timeout.Infinite, stopWaiting.Token)
-            : Task.Delay(untilNextDeadline, _timeProvider, stopWaiting.Token);
+            : Task.Delay(untilNextWork, _timeProvider, stopWaiting.Token);
 
         // Signalled only once the deadline timer exists, so that a test advancing a fake clock cannot get ahead of it.
-        if (reader.Count == 0)
+        if (idle)
         {
             Interlocked.Exchange(ref _senderIdle, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         }
-        await Task.WhenAny(dataArrived, woken, deadline).ConfigureAwait(false);
+
+        await Task.WhenAny(woken, deadline).ConfigureAwait(false);
         await stopWaiting.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(dataArrived, woken, deadline).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+        await Task.WhenAll(woken, deadline).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Writes "Watchtower: N events dropped: …" into the stream of the first event taken after drops, so that whoever
+    /// reads the stream sees the gap where it is. At most one report per interval; the report's timestamp is that
+    /// event's, and it sorts before it.
+    /// </summary>
+    private void ReportDropsInStream(StreamBuffer stream, DateTimeOffset timestamp, long now)
+    {
+        if (!_reportDropsInStream || (_inBandReportMade && _timeProvider.GetElapsedTime(_lastInBandReport, now) < s_inBandReportInterval))
+        {
+            return;
+        }
+
+        var parts = new List<string>();
+        long total = 0;
+        foreach (DropReason reason in Enum.GetValues<DropReason>())
+        {
+            if (reason is DropReason.AfterShutdown or DropReason.ShutdownTimeout)
+            {
+                continue;
+            }
+
+            long dropped = _metrics.Dropped(reason);
+            long unreported = dropped - _dropsReportedInBand[(int)reason];
+            if (unreported > 0)
+            {
+                _dropsReportedInBand[(int)reason] = dropped;
+                total += unreported;
+                parts.Add($"{reason.TagValue().Replace('_', ' ')} {unreported}");
+            }
+        }
+
+        if (total == 0)
+        {
+            return;
+        }
+
+        _inBandReportMade = true;
+        _lastInBandReport = now;
+        string message = $"Watchtower: {total} {(total == 1 ? "event" : "events")} dropped: {string.Join(", ", parts)}.";
+        int size = BatchRules.SizeOf(message);
+        Interlocked.Increment(ref _pending);
+        Hold(1, size);
+        stream.Add(ToBatchEvent(new LogEvent(timestamp, stream.Name, message, size)), now, NextBatchId);
     }
 
     private void ForgetIdleStreams(Dictionary<string, StreamBuffer> streams, long now)
@@ -600,67 +855,142 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
 
     private async Task SendAndReportAsync(Batch batch)
     {
+        SendOutcome outcome = new(SendResult.Abandoned);
         try
         {
-            await SendBatchAsync(batch).ConfigureAwait(false);
+            outcome = await SendBatchAsync(batch).ConfigureAwait(false);
         }
         finally
         {
-            _completedBatches.Enqueue(batch);
+            _completedSends.Enqueue((batch, outcome));
             _wake.Release();
         }
     }
 
     /// <summary>
-    /// Sends one batch. A missing group or stream is created (when allowed) and the same batch sent again;
-    /// events the service refuses are counted by reason; any other failure drops the batch with a warning.
-    /// Never throws.
+    /// One attempt at a batch, classified: delivered (events the service refused are counted by reason), dropped and
+    /// counted, or to be sent again (later, halved, or when the credentials are accepted). Events CloudWatch would
+    /// refuse for their age are counted and not sent. A missing group or stream is created (when allowed) and the same
+    /// batch sent again at once. Never throws.
     /// </summary>
-    private async Task SendBatchAsync(Batch batch)
+    private async Task<SendOutcome> SendBatchAsync(Batch batch)
     {
-        const int MaxCreateAttempts = 2;
+        if (batch.Attempts == 0)
+        {
+            batch.FirstAttemptAt = _timeProvider.GetTimestamp();
+        }
+
+        if (!DropEventsOutsideAcceptedWindow(batch))
+        {
+            return new SendOutcome(SendResult.Finished);
+        }
+
+        batch.Attempts++;
+        if (batch.MayHaveBeenDelivered)
+        {
+            // The last attempt may have been stored although its answer was lost: this one can duplicate it.
+            _metrics.OnPossiblyDuplicated(batch.Events.Length);
+            batch.MayHaveBeenDelivered = false;
+        }
+
         try
         {
-            for (int attempt = 0; ; attempt++)
+            for (int created = 0; ; created++)
             {
-                CloudWatchLogsException notFound;
                 try
                 {
-                    PutLogEventsResponse response = await _client.PutLogEventsAsync(_logGroupName, batch.StreamName, batch.Events, _abortSends.Token).ConfigureAwait(false);
+                    PutLogEventsResponse response = await _client.PutLogEventsOnceAsync(_logGroupName, batch.StreamName, batch.Events, _abortSends.Token).ConfigureAwait(false);
                     int rejected = ReportRejected(response.RejectedLogEventsInfo, batch);
                     _metrics.OnBatchSent(batch.Events.Length - rejected, batch.Bytes);
-                    break;
+                    Release(batch.Events.Length, batch.Bytes);
+                    return new SendOutcome(SendResult.Finished, Accepted: true);
                 }
-                catch (CloudWatchLogsException e) when (e.Kind == CloudWatchErrorKind.ResourceNotFound && attempt < MaxCreateAttempts)
+                catch (CloudWatchLogsException e) when (e.Kind == CloudWatchErrorKind.ResourceNotFound && created < MaxCreateAttempts)
                 {
-                    notFound = e;
-                }
+                    if (!await _provisioner.TryCreateMissingAsync(batch.StreamName, e).ConfigureAwait(false))
+                    {
+                        return Finish(batch, DropReason.DeliveryFailed, "deliver-not-found", $"Failed to deliver logs: {e.Message}");
+                    }
 
-                if (!await _provisioner.TryCreateMissingAsync(batch.StreamName, notFound).ConfigureAwait(false))
-                {
-                    Drop(DropReason.DeliveryFailed, "deliver-not-found", $"Failed to deliver logs: {notFound.Message}", batch.Events.Length);
-                    break;
+                    _metrics.OnRetry();
                 }
-
-                _metrics.OnRetry();
             }
         }
         catch (CloudWatchLogsException e)
         {
-            Drop(DropReason.DeliveryFailed, "deliver-" + e.ErrorCode, $"Failed to deliver logs: {e.Message}", batch.Events.Length);
+            return OnSendFailed(batch, e);
         }
         catch (OperationCanceledException) when (_abortSends.IsCancellationRequested)
         {
             // Shutdown ran out of time; disposal counts these as not delivered.
-            return;
+            return new SendOutcome(SendResult.Abandoned);
         }
         catch (Exception e)
         {
-            Drop(DropReason.DeliveryFailed, "deliver-unexpected", $"Failed to deliver logs: {e.GetType().Name}: {e.Message}", batch.Events.Length);
+            return Finish(batch, DropReason.DeliveryFailed, "deliver-unexpected", $"Failed to deliver logs: {e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    /// <summary>The error taxonomy: what to do with a batch whose attempt failed.</summary>
+    private SendOutcome OnSendFailed(Batch batch, CloudWatchLogsException error)
+    {
+        switch (error.Kind)
+        {
+            case CloudWatchErrorKind.Throttling or CloudWatchErrorKind.Transient:
+                TimeSpan elapsed = _timeProvider.GetElapsedTime(batch.FirstAttemptAt);
+                if (_retryPolicy.TryGetRetryDelay(batch.Attempts, error, elapsed, out TimeSpan delay))
+                {
+                    batch.MayHaveBeenDelivered = error.MayHaveBeenProcessed;
+                    _metrics.OnRetry();
+                    _warnings.Warn("retrying-" + error.ErrorCode, $"Delivery to log stream '{batch.StreamName}' failed ({error.ErrorCode}: {error.ServiceMessage}); retrying with backoff for up to {_retryPolicy.TimeLimit?.TotalSeconds:0.###} s from the batch's first attempt.");
+                    return new SendOutcome(SendResult.RetryLater, Delay: delay);
+                }
+
+                return Finish(batch, DropReason.RetryTimeLimit, "retry-time-limit",
+                    $"Failed to deliver logs: {batch.Events.Length} events for log stream '{batch.StreamName}' were dropped after {batch.Attempts} attempts over {elapsed.TotalSeconds:0.###} s (RetryTimeLimit); the last error was {error.ErrorCode}: {error.ServiceMessage}");
+
+            case CloudWatchErrorKind.InvalidParameter when batch.Events.Length > 1:
+                // Find the offending events by halving: the others are delivered, and only those are dropped.
+                _metrics.OnRetry();
+                return new SendOutcome(SendResult.Split);
+
+            case CloudWatchErrorKind.InvalidParameter:
+                return Finish(batch, DropReason.InvalidEvent, "invalid-event", $"Failed to deliver logs: CloudWatch Logs refused an event for log stream '{batch.StreamName}': {error.ErrorCode}: {error.ServiceMessage}");
+
+            case CloudWatchErrorKind.AccessDenied:
+                return new SendOutcome(SendResult.AccessDenied, Error: error);
+
+            default:
+                return Finish(batch, DropReason.DeliveryFailed, "deliver-" + error.ErrorCode, $"Failed to deliver logs: {error.Message}");
+        }
+    }
+
+    private SendOutcome Finish(Batch batch, DropReason reason, string warningKind, string warning)
+    {
+        Drop(reason, warningKind, warning, batch.Events.Length);
+        Release(batch.Events.Length, batch.Bytes);
+        return new SendOutcome(SendResult.Finished);
+    }
+
+    /// <summary>Counts and removes the events CloudWatch would refuse for their age now; false when none is left to send.</summary>
+    private bool DropEventsOutsideAcceptedWindow(Batch batch)
+    {
+        (int tooOld, int expired, int tooNew) = BatchRules.CountOutsideAcceptedWindow(batch.Events, _timeProvider.GetUtcNow(), _retentionDays);
+        int outside = tooOld + expired + tooNew;
+        if (outside == 0)
+        {
+            return true;
         }
 
-        // Sent, refused or dropped: either way these events are no longer waiting.
-        Interlocked.Add(ref _pending, -batch.Events.Length);
+        _metrics.OnDropped(DropReason.RejectedTooOld, tooOld);
+        _metrics.OnDropped(DropReason.RejectedExpired, expired);
+        _metrics.OnDropped(DropReason.RejectedTooNew, tooNew);
+        _warnings.Warn("outside-window", $"Not sending {outside} events for log stream '{batch.StreamName}' that CloudWatch Logs would refuse (older than 14 days: {tooOld}, older than the retention: {expired}, more than 2 hours ahead: {tooNew}). Check the clock and the timestamps given.");
+        long bytesBefore = batch.Bytes;
+        int countBefore = batch.Events.Length;
+        batch.Keep(tooOld + expired, countBefore - outside);
+        Release(countBefore - batch.Events.Length, bytesBefore - batch.Bytes);
+        return batch.Events.Length > 0;
     }
 
     /// <summary>Counts and warns about the events of a sent batch that the service refused; returns how many.</summary>
@@ -701,4 +1031,6 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     }
 
     private void OnProcessExit(object? sender, EventArgs e) => Dispose();
+
+    private readonly record struct SendOutcome(SendResult Result, TimeSpan Delay = default, bool Accepted = false, CloudWatchLogsException? Error = null);
 }

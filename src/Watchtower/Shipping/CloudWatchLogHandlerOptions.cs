@@ -36,6 +36,8 @@ public class CloudWatchLogHandlerOptions
     private int _maxBatchCount = ServiceMaxBatchCount;
     private int _maxMessageSize = ServiceMaxMessageSize;
     private int _queueLimit = 100_000;
+    private long _queueByteLimit = 64L * 1024 * 1024;
+    private TimeSpan _retryTimeLimit = TimeSpan.FromMinutes(10);
     private TimeSpan _queueFullWaitTimeout = TimeSpan.FromSeconds(1);
     private TimeSpan _shutdownTimeout = TimeSpan.FromSeconds(10);
     private int _maxConcurrentSends = 4;
@@ -132,7 +134,7 @@ public class CloudWatchLogHandlerOptions
     /// </summary>
     public CloudWatchLogsClient? Client { get; set; }
 
-    /// <summary>The most events held in memory waiting to be sent. The default is 100,000.</summary>
+    /// <summary>The most events held in the queue waiting to be sent (see also <see cref="QueueByteLimit"/>). The default is 100,000.</summary>
     public int QueueLimit
     {
         get => _queueLimit;
@@ -140,6 +142,52 @@ public class CloudWatchLogHandlerOptions
             ? value
             : throw new ArgumentOutOfRangeException(nameof(QueueLimit), value, "QueueLimit must be at least 1.");
     }
+
+    /// <summary>
+    /// The most bytes held in the queue waiting to be sent, each event counted as CloudWatch counts it (UTF-8 message
+    /// bytes plus 26); at least <see cref="MaxMessageSize"/>. With <see cref="QueueLimit"/> it bounds the memory that
+    /// events waiting for the sender can take, however long CloudWatch is unreachable. The default is 64 MiB.
+    /// </summary>
+    public long QueueByteLimit
+    {
+        get => _queueByteLimit;
+        set => _queueByteLimit = value >= 1
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(QueueByteLimit), value, "QueueByteLimit must be at least 1.");
+    }
+
+    /// <summary>
+    /// How long a batch is retried after throttling, server errors, timeouts and network failures, counted from its
+    /// first attempt, with capped exponential backoff and full jitter. After that the batch is dropped and counted
+    /// (reason <c>retry_time_limit</c>). Other streams keep sending meanwhile. Refused credentials are not bounded by
+    /// this: delivery pauses, probes with backoff and resumes, while the queue bound applies. The default is 10 minutes.
+    /// </summary>
+    public TimeSpan RetryTimeLimit
+    {
+        get => _retryTimeLimit;
+        set => _retryTimeLimit = value >= TimeSpan.Zero
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(RetryTimeLimit), value, "RetryTimeLimit must not be negative.");
+    }
+
+    /// <summary>
+    /// Whether dropped events are also reported in the log stream itself: once there is room again, a line
+    /// "Watchtower: N events dropped: queue full N." goes into the stream of the next event, at most every 10 seconds,
+    /// so that whoever reads the logs sees the gap where it is. The default is true.
+    /// </summary>
+    public bool ReportDropsInStream { get; set; } = true;
+
+    /// <summary>The first retry's backoff ceiling (doubling per retry up to <see cref="RetryMaxBackoff"/>); the AWS SDKs' 1 s. Tests shorten it.</summary>
+    internal TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The cap on one retry's backoff before jitter; the AWS SDKs' 20 s.</summary>
+    internal TimeSpan RetryMaxBackoff { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long delivery pauses after credentials are refused before the first probe; it doubles per refused probe.</summary>
+    internal TimeSpan AccessDeniedProbeDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The cap on the pause between probes while credentials are refused.</summary>
+    internal TimeSpan AccessDeniedMaxProbeDelay { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>What happens when the queue is full. The default is <see cref="Watchtower.QueueFullMode.DropNewest"/>.</summary>
     public QueueFullMode QueueFullMode { get; set; } = QueueFullMode.DropNewest;
@@ -219,6 +267,11 @@ public class CloudWatchLogHandlerOptions
         if (MaxMessageSize > MaxBatchSize)
         {
             problems.Add($"MaxMessageSize ({MaxMessageSize}) is larger than MaxBatchSize ({MaxBatchSize}); one event must fit in a batch.");
+        }
+
+        if (QueueByteLimit < MaxMessageSize)
+        {
+            problems.Add($"QueueByteLimit ({QueueByteLimit}) is smaller than MaxMessageSize ({MaxMessageSize}); the queue must hold the largest event.");
         }
 
         if (ServiceUrl is { Length: > 0 } url && !Uri.TryCreate(url, UriKind.Absolute, out _))

@@ -1,7 +1,10 @@
 namespace Watchtower.Shipping;
 
-/// <summary>One event as the adapters hand it to the engine: immutable, its stream already named.</summary>
-internal readonly record struct LogEvent(DateTimeOffset Timestamp, string StreamName, string Message);
+/// <summary>
+/// One event as the engine queues it: immutable, its stream already named, its message within the size limit and
+/// <see cref="Size"/> counted once, on the way in, as CloudWatch counts it (UTF-8 bytes plus 26).
+/// </summary>
+internal readonly record struct LogEvent(DateTimeOffset Timestamp, string StreamName, string Message, int Size);
 
-/// <summary>An event ready for a batch: its message within the size limit and its size counted as CloudWatch counts it.</summary>
+/// <summary>An event in a stream's open batch: <see cref="Sequence"/> keeps arrival order among equal timestamps.</summary>
 internal readonly record struct BatchEvent(long Sequence, DateTimeOffset Timestamp, string Message, int Size);

@@ -36,7 +36,8 @@ internal sealed class LogGroupProvisioner : IDisposable
     }
 
     /// <summary>Creates the stream, or the group and then the stream, after a put found either missing.</summary>
-    /// <returns>True when the batch should be sent again.</returns>
+    /// <returns>True when the batch should be sent again; false when it cannot be delivered (creation not allowed or refused).</returns>
+    /// <exception cref="CloudWatchLogsException">A retryable or access-denied failure, for the sender to act on.</exception>
     public async Task<bool> TryCreateMissingAsync(string streamName, CloudWatchLogsException notFound)
     {
         bool groupMissing = notFound.ServiceMessage.Contains("log group", StringComparison.OrdinalIgnoreCase);
@@ -76,8 +77,9 @@ internal sealed class LogGroupProvisioner : IDisposable
         {
             return true;
         }
-        catch (CloudWatchLogsException e)
+        catch (CloudWatchLogsException e) when (!e.IsRetryable && e.Kind != CloudWatchErrorKind.AccessDenied)
         {
+            // Throttling, outages and refused credentials go back to the sender, which keeps the batch and tries later.
             _warnings.Warn("create-stream-failed", $"Failed to create log stream '{streamName}' when delivering logs: {e.Message}");
             return false;
         }

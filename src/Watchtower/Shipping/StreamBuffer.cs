@@ -1,6 +1,9 @@
 namespace Watchtower.Shipping;
 
-/// <summary>A sealed batch: events in timestamp order (ties in arrival order), ready for PutLogEvents.</summary>
+/// <summary>
+/// A sealed batch: events in timestamp order (ties in arrival order), ready for PutLogEvents, with its delivery state.
+/// Between attempts only the sender loop touches it; during an attempt only the sending task does.
+/// </summary>
 internal sealed class Batch
 {
     public Batch(long id, string streamName, InputLogEvent[] events, long bytes)
@@ -11,13 +14,54 @@ internal sealed class Batch
         Bytes = bytes;
     }
 
+    /// <summary>The flush bookkeeping's id; the halves of a split batch keep their parent's.</summary>
     public long Id { get; }
 
     public string StreamName { get; }
 
-    public InputLogEvent[] Events { get; }
+    public InputLogEvent[] Events { get; private set; }
 
-    public long Bytes { get; }
+    /// <summary>The batch's size as CloudWatch counts it.</summary>
+    public long Bytes { get; private set; }
+
+    /// <summary>Attempts made so far.</summary>
+    public int Attempts { get; set; }
+
+    /// <summary>When the first attempt started (a TimeProvider timestamp); retries are bounded by time from here.</summary>
+    public long FirstAttemptAt { get; set; }
+
+    /// <summary>Whether the last attempt failed after the request may have reached the service, so that a resend may duplicate it.</summary>
+    public bool MayHaveBeenDelivered { get; set; }
+
+    /// <summary>Whether this attempt is the circuit breaker's probe.</summary>
+    public bool IsProbe { get; set; }
+
+    /// <summary>Keeps <paramref name="count"/> events from <paramref name="start"/> (the others were dropped and counted).</summary>
+    public void Keep(int start, int count)
+    {
+        Events = Events.AsSpan(start, count).ToArray();
+        Bytes = SizeOf(Events);
+    }
+
+    /// <summary>Splits the batch in two halves, in order, each with a fresh delivery state.</summary>
+    public (Batch First, Batch Second) Split()
+    {
+        int half = Events.Length / 2;
+        InputLogEvent[] first = Events[..half];
+        InputLogEvent[] second = Events[half..];
+        return (new Batch(Id, StreamName, first, SizeOf(first)), new Batch(Id, StreamName, second, SizeOf(second)));
+    }
+
+    private static long SizeOf(InputLogEvent[] events)
+    {
+        long bytes = 0;
+        foreach (InputLogEvent logEvent in events)
+        {
+            bytes += BatchRules.SizeOf(logEvent.Message);
+        }
+
+        return bytes;
+    }
 }
 
 /// <summary>
@@ -41,8 +85,11 @@ internal sealed class StreamBuffer
 
     public string Name { get; }
 
-    /// <summary>Sealed batches not yet sent, oldest first.</summary>
-    public Queue<Batch> Sealed { get; } = new();
+    /// <summary>Sealed batches not yet sent, oldest first; a batch to send again goes back to the front.</summary>
+    public LinkedList<Batch> Sealed { get; } = new();
+
+    /// <summary>Not before this TimeProvider timestamp may the stream send again (a retry's backoff); 0 for now.</summary>
+    public long RetryAt { get; set; }
 
     /// <summary>When this stream last got a request slot (a dispatch counter; 0 for never), for round-robin turns.</summary>
     public long LastDispatched { get; set; }
@@ -115,7 +162,7 @@ internal sealed class StreamBuffer
             events[i] = new InputLogEvent(_open[i].Timestamp, _open[i].Message);
         }
 
-        Sealed.Enqueue(new Batch(batchId, Name, events, _openBytes));
+        Sealed.AddLast(new Batch(batchId, Name, events, _openBytes));
         _open.Clear();
         _openBytes = 0;
     }

@@ -43,12 +43,61 @@ public sealed class BatchRulesTests
     [Fact]
     public void Prepare_SmallMessage_IsKeptWhole()
     {
-        (BatchEvent prepared, bool truncated) = _rules.Prepare(7, s_t, "hello");
+        (string message, int size, bool truncated) = _rules.Prepare("hello");
 
         Assert.False(truncated);
-        Assert.Equal("hello", prepared.Message);
-        Assert.Equal(31, prepared.Size);
-        Assert.Equal(7, prepared.Sequence);
+        Assert.Equal("hello", message);
+        Assert.Equal(31, size);
+    }
+
+    [Fact]
+    public void Prepare_LargeMessage_IsTruncatedAndCountedAfterTruncation()
+    {
+        var rules = new BatchRules(1_048_576, 10_000, 256);
+
+        (string message, int size, bool truncated) = rules.Prepare(new string('x', 1000));
+
+        Assert.True(truncated);
+        Assert.EndsWith(BatchRules.TruncationMarker, message, StringComparison.Ordinal);
+        Assert.Equal(256, size);
+        Assert.Equal(BatchRules.SizeOf(message), size);
+    }
+
+    private static readonly DateTimeOffset s_now = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+
+    private static InputLogEvent[] At(params TimeSpan[] offsets) => [.. offsets.Select(o => new InputLogEvent(s_now + o, "m"))];
+
+    [Fact]
+    public void AcceptedWindow_EventsWithinTheLimits_AreAllSent() =>
+        Assert.Equal((0, 0, 0), BatchRules.CountOutsideAcceptedWindow(
+            At(-TimeSpan.FromDays(14), TimeSpan.Zero, TimeSpan.FromHours(2)), s_now, retentionDays: null));
+
+    [Fact]
+    public void AcceptedWindow_PastTheLimitsByOneTick_AreCountedByReason()
+    {
+        InputLogEvent[] events = At(
+            -TimeSpan.FromDays(14) - TimeSpan.FromTicks(1),
+            -TimeSpan.FromDays(14) - TimeSpan.FromTicks(1),
+            TimeSpan.Zero,
+            TimeSpan.FromHours(2) + TimeSpan.FromTicks(1));
+
+        Assert.Equal((2, 0, 1), BatchRules.CountOutsideAcceptedWindow(events, s_now, retentionDays: null));
+    }
+
+    [Fact]
+    public void AcceptedWindow_OlderThanRetentionButWithin14Days_IsExpired()
+    {
+        InputLogEvent[] events = At(-TimeSpan.FromDays(20), -TimeSpan.FromDays(3), -TimeSpan.FromDays(1), TimeSpan.Zero);
+
+        Assert.Equal((1, 1, 0), BatchRules.CountOutsideAcceptedWindow(events, s_now, retentionDays: 1));
+    }
+
+    [Fact]
+    public void AcceptedWindow_EveryEventOutside_CountsEachOnce()
+    {
+        InputLogEvent[] events = At(-TimeSpan.FromDays(30), TimeSpan.FromDays(1));
+
+        Assert.Equal((1, 0, 1), BatchRules.CountOutsideAcceptedWindow(events, s_now, retentionDays: null));
     }
 
     [Fact]

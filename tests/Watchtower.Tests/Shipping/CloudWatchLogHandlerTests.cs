@@ -389,36 +389,64 @@ public sealed class CloudWatchLogHandlerTests
     }
 
     [Fact]
-    public async Task RejectedEvents_AreCountedByReason()
+    public async Task EventsCloudWatchWouldRefuse_AreNotSentButCountedByReason()
     {
-        await using var h = new HandlerHarness();
+        await using var h = new HandlerHarness(o => o.LogGroupRetentionDays = 3);
 
         h.Handler.Emit("ancient", h.Now.AddDays(-20), "s");
+        h.Handler.Emit("past retention", h.Now.AddDays(-5), "s");
         h.Handler.Emit("fine", h.Now, "s");
         h.Handler.Emit("future", h.Now.AddHours(3), "s");
         await h.Handler.FlushAsync();
 
         Assert.Equal(["fine"], h.Fake.AllMessages(HandlerHarness.Group));
         Assert.Equal(1, h.Metrics.Dropped(DropReason.RejectedTooOld));
+        Assert.Equal(1, h.Metrics.Dropped(DropReason.RejectedExpired));
         Assert.Equal(1, h.Metrics.Dropped(DropReason.RejectedTooNew));
         Assert.Equal(1, h.Metrics.Sent);
-        Assert.Contains(h.Warnings, w => w.Contains("CloudWatch Logs refused 1 of", StringComparison.Ordinal) && w.Contains("too old: 1", StringComparison.Ordinal));
+        Assert.Equal(2, h.Fake.PutCount); // the first found the stream missing
+        Assert.Contains(h.Warnings, w => w.Contains("Not sending 1 events", StringComparison.Ordinal) && w.Contains("that CloudWatch Logs would refuse", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task EventsTheServiceRefuses_AreCountedNotResent()
+    {
+        // The service's clock may differ from ours: what it refuses (here the first as expired, the last as too new)
+        // is counted by its indexes and never sent again. The index rules themselves are tested on RejectedLogEventsInfo.
+        await using var h = new HandlerHarness(prepare: f => { f.CreateGroup(HandlerHarness.Group); f.CreateStream(HandlerHarness.Group, "s"); });
+        h.Faults.Then(Watchtower.Tests.Support.Faults.FaultKind.RejectEdgeEvents);
+
+        for (int i = 0; i < 5; i++)
+        {
+            h.Handler.Emit("e" + i, h.Now.AddMilliseconds(i), "s");
+        }
+
+        await h.Handler.FlushAsync();
+
+        Assert.Equal(["e1", "e2", "e3"], h.Fake.AllMessages(HandlerHarness.Group));
+        Assert.Equal(1, h.Metrics.Dropped(DropReason.RejectedExpired));
+        Assert.Equal(1, h.Metrics.Dropped(DropReason.RejectedTooNew));
+        Assert.Equal(3, h.Metrics.Sent);
+        Assert.Equal(1, h.Fake.PutCount);
+        Assert.Contains(h.Warnings, w => w.Contains("CloudWatch Logs refused 2 of 5", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task DeliveryFailure_IsWarnedAndCounted()
     {
+        // An error that is neither retryable nor about the events (an unknown 400): the batch is dropped and counted.
         await using var h = new HandlerHarness(prepare: f =>
         {
             f.CreateGroup(HandlerHarness.Group);
             f.Intercept((op, _) => null);
-            f.Intercept((op, _) => op == "PutLogEvents" ? StrictCloudWatchFake.ErrorResponse(HttpStatusCode.BadRequest, "InvalidParameterException", "something is wrong") : null);
+            f.Intercept((op, _) => op == "PutLogEvents" ? StrictCloudWatchFake.ErrorResponse(HttpStatusCode.BadRequest, "SomethingUnexpectedException", "something is wrong") : null);
         });
 
         h.Handler.Emit("x", h.Now, "s");
         await h.Handler.FlushAsync();
 
         Assert.Equal(1, h.Metrics.Dropped(DropReason.DeliveryFailed));
+        Assert.Equal(1, h.Fake.PutCount);
         Assert.Contains(h.Warnings, w => w.StartsWith("Watchtower: Failed to deliver logs:", StringComparison.Ordinal) && w.Contains("something is wrong", StringComparison.Ordinal));
     }
 
@@ -477,7 +505,8 @@ public sealed class CloudWatchLogHandlerTests
         Assert.InRange(accepted.Count, 10, 11);
         Assert.Equal(accepted.Take(10), Enumerable.Range(0, 10).Select(i => "e" + i));
         Assert.Equal(50 - accepted.Count, h.Metrics.Dropped(DropReason.QueueFull));
-        Assert.Equal(["blocker", .. accepted], h.Fake.AllMessages(HandlerHarness.Group));
+        int dropped = 50 - accepted.Count;
+        Assert.Equal(["blocker", $"Watchtower: {dropped} events dropped: queue full {dropped}.", .. accepted], h.Fake.AllMessages(HandlerHarness.Group));
         Assert.Contains(h.Warnings, w => w.Contains("queue is full", StringComparison.Ordinal));
     }
 
@@ -502,7 +531,8 @@ public sealed class CloudWatchLogHandlerTests
 
         IReadOnlyList<string> delivered = h.Fake.AllMessages(HandlerHarness.Group);
         Assert.Equal(["e15", "e16", "e17", "e18", "e19"], delivered.TakeLast(5));
-        Assert.Equal(21 - delivered.Count, h.Metrics.Dropped(DropReason.QueueFull));
+        Assert.Equal(21 - delivered.Count(m => !IsDropReport(m)), h.Metrics.Dropped(DropReason.QueueFull));
+        Assert.Single(delivered, IsDropReport);
     }
 
     [Fact]
@@ -538,7 +568,7 @@ public sealed class CloudWatchLogHandlerTests
         gate.SetResult();
         await firstFlush;
         await h.Handler.FlushAsync();
-        Assert.Equal(["blocker", "into the sender's batch", "fills the queue"], h.Fake.AllMessages(HandlerHarness.Group));
+        Assert.Equal(["blocker", "into the sender's batch", "Watchtower: 1 event dropped: queue full 1.", "fills the queue"], h.Fake.AllMessages(HandlerHarness.Group));
     }
 
     [Fact]
@@ -558,8 +588,11 @@ public sealed class CloudWatchLogHandlerTests
         Assert.InRange(accepted, 100, 140);
         gate.SetResult();
         await h.Handler.FlushAsync();
-        Assert.Equal(accepted, h.Fake.AllMessages(HandlerHarness.Group).Count);
+        Assert.Equal(accepted, h.Fake.AllMessages(HandlerHarness.Group).Count(m => !IsDropReport(m)));
         Assert.Equal(10_000 - accepted, h.Metrics.Dropped(DropReason.QueueFull));
+        // Reported in the stream once room came back; drops after that wait for the next report (at most one per 10 s).
+        string report = Assert.Single(h.Fake.AllMessages(HandlerHarness.Group), IsDropReport);
+        Assert.Matches("^Watchtower: [0-9]+ events dropped: queue full [0-9]+\\.$", report);
     }
 
     [Fact]
@@ -702,4 +735,6 @@ public sealed class CloudWatchLogHandlerTests
     [Fact]
     public void SendInterval_Zero_ThrowsWhenSet() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new CloudWatchLogHandlerOptions { SendInterval = TimeSpan.Zero });
+
+    private static bool IsDropReport(string message) => message.StartsWith("Watchtower: ", StringComparison.Ordinal) && message.Contains(" dropped: ", StringComparison.Ordinal);
 }

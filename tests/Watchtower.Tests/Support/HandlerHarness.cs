@@ -1,6 +1,7 @@
 using Amazon.Runtime;
 using Microsoft.Extensions.Time.Testing;
 using Watchtower.Diagnostics;
+using Watchtower.Tests.Support.Faults;
 
 namespace Watchtower.Tests.Support;
 
@@ -13,7 +14,8 @@ internal sealed class HandlerHarness : IAsyncDisposable
     {
         Fake = new StrictCloudWatchFake(Clock, maxEventSize);
         prepare?.Invoke(Fake);
-        Client = CreateClient(Fake, Clock);
+        Faults = new FaultScript(Clock);
+        Client = CreateClient(new FaultInjectingHandler(Faults, Fake, Clock), Clock);
         var options = new CloudWatchLogHandlerOptions { LogGroupName = Group, LogStreamName = "{logger_name}", Client = Client };
         configure?.Invoke(options);
         Handler = new CloudWatchLogHandler(options, Clock, new WarningSink(Warnings.Enqueue, Clock));
@@ -35,6 +37,9 @@ internal sealed class HandlerHarness : IAsyncDisposable
         _ => null);
 
     public StrictCloudWatchFake Fake { get; }
+
+    /// <summary>Faults injected between the client and the fake; none until a test queues some.</summary>
+    public FaultScript Faults { get; }
 
     public CloudWatchLogsClient Client { get; }
 
@@ -61,12 +66,43 @@ internal sealed class HandlerHarness : IAsyncDisposable
         Assert.True(condition(), $"Timed out waiting for: {what}");
     }
 
+    /// <summary>
+    /// Moves the fake clock in steps, letting the sender act after each, until <paramref name="done"/> holds: for
+    /// backoffs and pauses whose length is random or long.
+    /// </summary>
+    public async Task AdvanceUntilAsync(Func<bool> done, TimeSpan step, string what, int maxSteps = 10_000)
+    {
+        for (int i = 0; i < maxSteps && !done(); i++)
+        {
+            await IdleAsync();
+            await Task.Delay(1);
+            if (done())
+            {
+                break;
+            }
+
+            Clock.Advance(step);
+        }
+
+        Assert.True(done(), $"Never happened: {what}");
+    }
+
     public async ValueTask DisposeAsync()
     {
         // A test that failed half-way must not leave the sender waiting on a gate the fake clock will never pass.
         Fake.PutGate?.TrySetResult();
         Fake.HangPuts = false;
-        await Handler.DisposeAsync();
+        Faults.Clear();
+
+        // Disposal waits on the fake clock (ShutdownTimeout): move it along, or a failed test would hang here.
+        Task disposal = Handler.DisposeAsync().AsTask();
+        for (int i = 0; i < 600 && !disposal.IsCompleted; i++)
+        {
+            await Task.WhenAny(disposal, Task.Delay(10));
+            Clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        await disposal;
         Client.Dispose();
         Fake.Dispose();
     }

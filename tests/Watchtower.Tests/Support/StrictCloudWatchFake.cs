@@ -60,6 +60,14 @@ internal sealed partial class StrictCloudWatchFake : HttpMessageHandler
         }
     }
 
+    public void CreateStream(string group, string stream)
+    {
+        lock (_lock)
+        {
+            _groups[group].Streams.TryAdd(stream, []);
+        }
+    }
+
     public void DeleteGroup(string name)
     {
         lock (_lock)
@@ -113,6 +121,15 @@ internal sealed partial class StrictCloudWatchFake : HttpMessageHandler
         lock (_lock)
         {
             return _groups[group].Streams[stream].ToList();
+        }
+    }
+
+    /// <summary>One stream's messages in stored order; empty when the stream does not exist.</summary>
+    public IReadOnlyList<string> Messages(string group, string stream)
+    {
+        lock (_lock)
+        {
+            return _groups.TryGetValue(group, out GroupState? state) && state.Streams.TryGetValue(stream, out var events) ? events.Select(e => e.Message).ToList() : [];
         }
     }
 
@@ -176,6 +193,8 @@ internal sealed partial class StrictCloudWatchFake : HttpMessageHandler
 
         return ErrorResponse(status, type, message);
     }
+
+    public static HttpResponseMessage JsonResponse(string json) => Ok(json);
 
     private static HttpResponseMessage Ok(string json = "{}") =>
         new(HttpStatusCode.OK) { Content = new StringContent(json, Encoding.UTF8, "application/x-amz-json-1.1") };
