@@ -116,7 +116,7 @@ public sealed class DeliveryGuaranteeTests
         Assert.Equal(Numbered(16).Where(m => m != "e11"), h.Fake.AllMessages(HandlerHarness.Group));
         Assert.Equal(1, h.Metrics.Dropped(DropReason.InvalidEvent));
         Assert.Equal(15, h.Metrics.Sent);
-        // Halving finds one bad event among 16 in 4 refused requests.
+        // Halving refuses the batch and each half on the way down to the bad event: 16, 8, 4, 2, 1.
         Assert.Equal(5, h.Faults.Injected(FaultKind.RejectPoisonEvent));
         Assert.Contains(h.Warnings, w => w.Contains("refused an event", StringComparison.Ordinal));
     }
