@@ -379,9 +379,9 @@ internal sealed class LogEventFormatter
 
     private string FormatText(DateTimeOffset timestamp, string category, LogLevel level, EventId eventId, Exception? exception, string message, IExternalScopeProvider? scopes)
     {
-        var line = new StringBuilder(64 + message.Length);
-        line.Append(timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture))
-            .Append(' ').Append(LevelName(level))
+        var line = new StringBuilder(64 + category.Length + message.Length);
+        AppendIsoTimestamp(line, timestamp.UtcDateTime);
+        line.Append(' ').Append(LevelName(level))
             .Append(' ').Append(category);
         if (eventId.Id != 0 || !string.IsNullOrEmpty(eventId.Name))
         {
@@ -409,9 +409,45 @@ internal sealed class LogEventFormatter
         return line.ToString();
     }
 
+    /// <summary>Writes yyyy-MM-ddTHH:mm:ss.fffZ without a format string to parse: this runs on the caller's thread.</summary>
+    private static void AppendIsoTimestamp(StringBuilder line, DateTime utc)
+    {
+        Span<char> text = stackalloc char[24];
+        Digits(text[..4], utc.Year);
+        text[4] = '-';
+        Digits(text.Slice(5, 2), utc.Month);
+        text[7] = '-';
+        Digits(text.Slice(8, 2), utc.Day);
+        text[10] = 'T';
+        Digits(text.Slice(11, 2), utc.Hour);
+        text[13] = ':';
+        Digits(text.Slice(14, 2), utc.Minute);
+        text[16] = ':';
+        Digits(text.Slice(17, 2), utc.Second);
+        text[19] = '.';
+        Digits(text.Slice(20, 3), utc.Millisecond);
+        text[23] = 'Z';
+        line.Append(text);
+
+        static void Digits(Span<char> into, int value)
+        {
+            for (int i = into.Length - 1; i >= 0; i--)
+            {
+                into[i] = (char)('0' + (value % 10));
+                value /= 10;
+            }
+        }
+    }
+
     // One event, one line: line breaks are written as \n so that the event stays whole and readable.
     private static void AppendOneLine(StringBuilder line, string text)
     {
+        if (text.AsSpan().IndexOfAny('\r', '\n') < 0)
+        {
+            line.Append(text);
+            return;
+        }
+
         foreach (char c in text)
         {
             switch (c)

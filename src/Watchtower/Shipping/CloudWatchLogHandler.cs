@@ -552,7 +552,11 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                 long queueOut = Interlocked.Read(ref _queueOut);
                 bool flushDrained = undrainedFlushes.Exists(f => f.QueueTarget <= queueOut);
                 bool stopping = Volatile.Read(ref _state) != Running;
-                bool senderFull = Interlocked.Read(ref _heldEvents) >= _senderEventLimit || Interlocked.Read(ref _heldBytes) >= _senderByteLimit;
+                // At its bound with nothing sealed and nothing in flight, the sender would wait forever for batches to fill:
+                // then, and only then, partial batches are sealed. Otherwise batches fill up to the limits.
+                bool senderStuck = inFlight == 0
+                    && (Interlocked.Read(ref _heldEvents) >= _senderEventLimit || Interlocked.Read(ref _heldBytes) >= _senderByteLimit)
+                    && !streams.Values.Any(s => s.Sealed.Count > 0);
                 TimeSpan untilNextWork = Timeout.InfiniteTimeSpan;
                 void WakeIn(TimeSpan wait)
                 {
@@ -570,7 +574,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                     }
 
                     TimeSpan waited = _timeProvider.GetElapsedTime(stream.OpenedAt, now);
-                    if (stopping || flushDrained || senderFull || waited >= _sendInterval)
+                    if (stopping || flushDrained || senderStuck || waited >= _sendInterval)
                     {
                         stream.Seal(NextBatchId());
                     }

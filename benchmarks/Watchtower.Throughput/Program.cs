@@ -1,0 +1,23 @@
+using System.Globalization;
+using Watchtower.Extensions.Logging;
+using Watchtower.Throughput;
+
+// dotnet run -c Release -- --events N --message-bytes B --streams S [--format text|json]
+var settings = new ThroughputSettings();
+for (int i = 0; i + 1 < args.Length; i += 2)
+{
+    string value = args[i + 1];
+    settings = args[i] switch
+    {
+        "--events" => settings with { Events = int.Parse(value, CultureInfo.InvariantCulture) },
+        "--message-bytes" => settings with { MessageBytes = int.Parse(value, CultureInfo.InvariantCulture) },
+        "--streams" => settings with { Streams = int.Parse(value, CultureInfo.InvariantCulture) },
+        "--format" => settings with { Format = Enum.Parse<CloudWatchLogFormat>(value, ignoreCase: true) },
+        _ => throw new ArgumentException($"Unknown option {args[i]}; use --events, --message-bytes, --streams, --format."),
+    };
+}
+
+Console.WriteLine($"Watchtower throughput: {settings.Events:N0} events of {settings.MessageBytes} bytes over {settings.Streams} stream(s), {settings.Format} format");
+ThroughputResult result = await ThroughputRun.RunAsync(settings);
+Console.WriteLine(result);
+return result.Dropped == 0 ? 0 : 1;
