@@ -9,7 +9,7 @@ namespace Watchtower.Throughput;
 /// 200 "{}", and counts PutLogEvents requests, their events and their message bytes. It does no JSON parsing (events
 /// are counted by their "timestamp" keys), so that it costs far less than the shipper it measures.
 /// </summary>
-internal sealed class SinkServer : IAsyncDisposable
+public sealed class SinkServer : IAsyncDisposable
 {
     private static readonly byte[] s_ok = Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: 2\r\nx-amzn-RequestId: 00000000-0000-0000-0000-000000000000\r\n\r\n{}");
     private static readonly byte[] s_headerEnd = "\r\n\r\n"u8.ToArray();

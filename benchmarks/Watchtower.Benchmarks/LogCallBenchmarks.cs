@@ -1,0 +1,67 @@
+using BenchmarkDotNet.Attributes;
+using Microsoft.Extensions.Logging;
+using Watchtower.Throughput;
+
+namespace Watchtower.Benchmarks;
+
+/// <summary>
+/// What one <c>LogInformation</c> call costs the caller: with no provider, with MEL's console provider, and with the
+/// CloudWatch provider shipping (text format) to a fast local fake endpoint. Allocation is the caller's.
+/// </summary>
+[MemoryDiagnoser]
+public class LogCallBenchmarks
+{
+    private readonly string _message = ThroughputRun.MessageOf(100);
+    private SinkServer _sink = null!;
+    private ILoggerFactory _none = null!;
+    private ILoggerFactory _console = null!;
+    private ILoggerFactory _cloudWatch = null!;
+    private ILogger _noneLogger = null!;
+    private ILogger _consoleLogger = null!;
+    private ILogger _cloudWatchLogger = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        Environment.SetEnvironmentVariable("AWS_EC2_METADATA_DISABLED", "true");
+        Console.SetOut(TextWriter.Null); // the console provider's output is not what is measured
+        _sink = new SinkServer();
+        _none = LoggerFactory.Create(_ => { });
+        _console = LoggerFactory.Create(b => b.AddConsole());
+        _cloudWatch = LoggerFactory.Create(b => b.AddCloudWatch(o =>
+        {
+            o.Client = new CloudWatchLogsClient(new CloudWatchLogsClientOptions
+            {
+                ServiceUrl = _sink.Url,
+                Region = "us-east-1",
+                Credentials = new Amazon.Runtime.BasicAWSCredentials("AKIDBENCHMARK", "benchmark-secret"),
+            });
+            o.LogGroupName = "watchtower-benchmarks";
+            o.LogStreamName = "{logger_name}";
+            o.Format = Watchtower.Extensions.Logging.CloudWatchLogFormat.Text;
+            o.QueueLimit = 1_000_000;
+            o.QueueFullMode = QueueFullMode.Wait; // measure delivery, not the drop path
+        }));
+        _noneLogger = _none.CreateLogger("Benchmarks");
+        _consoleLogger = _console.CreateLogger("Benchmarks");
+        _cloudWatchLogger = _cloudWatch.CreateLogger("Benchmarks");
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _none.Dispose();
+        _console.Dispose();
+        _cloudWatch.Dispose();
+        _sink.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
+
+    [Benchmark(Baseline = true)]
+    public void NoProvider() => _noneLogger.LogInformation(_message);
+
+    [Benchmark]
+    public void ConsoleProvider() => _consoleLogger.LogInformation(_message);
+
+    [Benchmark]
+    public void CloudWatchProvider() => _cloudWatchLogger.LogInformation(_message);
+}

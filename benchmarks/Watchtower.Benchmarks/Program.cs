@@ -1,0 +1,4 @@
+using BenchmarkDotNet.Running;
+
+// dotnet run -c Release --project benchmarks/Watchtower.Benchmarks -- --filter '*'
+BenchmarkSwitcher.FromAssembly(typeof(Watchtower.Benchmarks.LogCallBenchmarks).Assembly).Run(args);
