@@ -115,9 +115,15 @@ internal sealed class FaultProxy : IAsyncDisposable
 
     private static void Reset(TcpClient connection)
     {
+        // The connection may have closed itself meanwhile (its Client is then null); a disposed socket throws below.
+        if (connection.Client is not { } socket)
+        {
+            return;
+        }
+
         try
         {
-            connection.Client.LingerState = new LingerOption(true, 0); // close with RST
+            socket.LingerState = new LingerOption(true, 0); // close with RST
             connection.Close();
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
