@@ -14,6 +14,9 @@ internal sealed class CircuitBreaker
     private TimeSpan _delay;
     private long _openedAt;
 
+    // Written by the sender loop only; volatile because diagnostics read it from other threads.
+    private volatile bool _isOpen;
+
     public CircuitBreaker(TimeProvider timeProvider, TimeSpan firstDelay, TimeSpan maxDelay)
     {
         _timeProvider = timeProvider;
@@ -21,7 +24,7 @@ internal sealed class CircuitBreaker
         _maxDelay = maxDelay;
     }
 
-    public bool IsOpen { get; private set; }
+    public bool IsOpen => _isOpen;
 
     /// <summary>Whether the probe is in flight; no other request goes out until it returns.</summary>
     public bool ProbeInFlight { get; private set; }
@@ -55,7 +58,7 @@ internal sealed class CircuitBreaker
             _delay = _delay * 2 > _maxDelay ? _maxDelay : _delay * 2;
         }
 
-        IsOpen = true;
+        _isOpen = true;
         if (wasProbe || opened)
         {
             ProbeInFlight = false;
@@ -69,7 +72,7 @@ internal sealed class CircuitBreaker
     public bool OnAccepted()
     {
         bool closed = IsOpen;
-        IsOpen = false;
+        _isOpen = false;
         ProbeInFlight = false;
         return closed;
     }

@@ -66,9 +66,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
 
     private TaskCompletionSource _senderIdle = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _lastIdleSweep;
-    private long _lastInBandReport;
-    private bool _inBandReportMade;
-    private bool _accessPaused;
+    private long? _lastInBandReport;
 
     // Events written into and taken out of (or evicted from) the queue; a flush waits until "out" reaches "in" as it was.
     private long _queueIn;
@@ -203,7 +201,10 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     internal EventQueue? Queue => _queue;
 
     /// <summary>Whether delivery is paused because the credentials were refused.</summary>
-    internal bool IsPausedForAccess => Volatile.Read(ref _accessPaused);
+    internal bool IsPausedForAccess => _circuit.IsOpen;
+
+    /// <summary>Whether the sender holds all its bound allows: it takes nothing more from the queue until sends finish.</summary>
+    private bool SenderAtBound => Interlocked.Read(ref _heldEvents) >= _senderEventLimit || Interlocked.Read(ref _heldBytes) >= _senderByteLimit;
 
     /// <summary>
     /// Takes one finished message for delivery. Never throws. An empty message, or one given after shutdown began,
@@ -554,9 +555,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                 bool stopping = Volatile.Read(ref _state) != Running;
                 // At its bound with nothing sealed and nothing in flight, the sender would wait forever for batches to fill:
                 // then, and only then, partial batches are sealed. Otherwise batches fill up to the limits.
-                bool senderStuck = inFlight == 0
-                    && (Interlocked.Read(ref _heldEvents) >= _senderEventLimit || Interlocked.Read(ref _heldBytes) >= _senderByteLimit)
-                    && !streams.Values.Any(s => s.Sealed.Count > 0);
+                bool senderStuck = inFlight == 0 && SenderAtBound && !streams.Values.Any(s => s.Sealed.Count > 0);
                 TimeSpan untilNextWork = Timeout.InfiniteTimeSpan;
                 void WakeIn(TimeSpan wait)
                 {
@@ -619,10 +618,9 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                             continue;
                         }
 
-                        TimeSpan untilRetry = stream.RetryAt == 0 ? TimeSpan.Zero : -_timeProvider.GetElapsedTime(stream.RetryAt, now);
-                        if (untilRetry > TimeSpan.Zero)
+                        if (stream.RetryAt > now)
                         {
-                            WakeIn(untilRetry);
+                            WakeIn(_timeProvider.GetElapsedTime(now, stream.RetryAt));
                         }
                         else
                         {
@@ -645,7 +643,6 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
 
                         Batch batch = stream.Sealed.First!.Value;
                         stream.Sealed.RemoveFirst();
-                        stream.RetryAt = 0;
                         stream.LastDispatched = ++dispatches;
                         stream.InFlight = true;
                         inFlight++;
@@ -689,8 +686,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                     return;
                 }
 
-                bool canTakeMore = Interlocked.Read(ref _heldEvents) < _senderEventLimit && Interlocked.Read(ref _heldBytes) < _senderByteLimit;
-                await WaitForWorkAsync(idle: queue.Count == 0 || !canTakeMore, untilNextWork).ConfigureAwait(false);
+                await WaitForWorkAsync(idle: queue.Count == 0 || SenderAtBound, untilNextWork).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (_abortSends.IsCancellationRequested)
@@ -728,7 +724,6 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
             case SendResult.Finished:
                 if (outcome.Accepted && _circuit.OnAccepted())
                 {
-                    Volatile.Write(ref _accessPaused, false);
                     _warnings.Warn("access-restored", $"CloudWatch Logs accepts the credentials again; delivery to log group '{_logGroupName}' resumed.");
                 }
 
@@ -747,10 +742,6 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
             case SendResult.RetryLater:
                 stream.Sealed.AddFirst(batch);
                 stream.RetryAt = now + (long)(outcome.Delay.TotalSeconds * _timeProvider.TimestampFrequency);
-                if (stream.RetryAt == 0)
-                {
-                    stream.RetryAt = 1;
-                }
 
                 break;
             case SendResult.Split:
@@ -763,7 +754,6 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                 stream.Sealed.AddFirst(batch);
                 if (_circuit.OnRefused(now, wasProbe))
                 {
-                    Volatile.Write(ref _accessPaused, true);
                     _warnings.Warn("access-denied", $"CloudWatch Logs refused the credentials ({outcome.Error?.ErrorCode}: {outcome.Error?.ServiceMessage}). " +
                         $"Delivery to log group '{_logGroupName}' is paused and will be tried again with backoff (first in {_circuit.Delay.TotalSeconds:0.###} s); " +
                         "events are kept within QueueLimit and QueueByteLimit, then QueueFullMode applies. Check the credentials and that the IAM policy allows logs:PutLogEvents and logs:CreateLogStream.");
@@ -803,7 +793,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     /// </summary>
     private void ReportDropsInStream(StreamBuffer stream, DateTimeOffset timestamp, long now)
     {
-        if (!_reportDropsInStream || (_inBandReportMade && _timeProvider.GetElapsedTime(_lastInBandReport, now) < s_inBandReportInterval))
+        if (!_reportDropsInStream || (_lastInBandReport is { } last && _timeProvider.GetElapsedTime(last, now) < s_inBandReportInterval))
         {
             return;
         }
@@ -832,7 +822,6 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
             return;
         }
 
-        _inBandReportMade = true;
         _lastInBandReport = now;
         string message = $"Watchtower: {total} {(total == 1 ? "event" : "events")} dropped: {string.Join(", ", parts)}.";
         int size = BatchRules.SizeOf(message);

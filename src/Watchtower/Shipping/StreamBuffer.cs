@@ -88,7 +88,7 @@ internal sealed class StreamBuffer
     /// <summary>Sealed batches not yet sent, oldest first; a batch to send again goes back to the front.</summary>
     public LinkedList<Batch> Sealed { get; } = new();
 
-    /// <summary>Not before this TimeProvider timestamp may the stream send again (a retry's backoff); 0 for now.</summary>
+    /// <summary>Not before this TimeProvider timestamp may the stream send again (a retry's backoff); any past value means now.</summary>
     public long RetryAt { get; set; }
 
     /// <summary>When this stream last got a request slot (a dispatch counter; 0 for never), for round-robin turns.</summary>
