@@ -28,7 +28,7 @@ internal sealed class FaultInjectingHandler : DelegatingHandler
             throw new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused (injected).");
         }
 
-        string operation = request.Headers.TryGetValues("X-Amz-Target", out var targets) ? targets.First().Split('.')[^1] : "";
+        string operation = FaultScript.OperationOf(request.Headers.TryGetValues("X-Amz-Target", out var targets) ? targets.First() : null);
         byte[] bytes = await request.Content!.ReadAsByteArrayAsync(cancellationToken);
         JsonObject body = JsonNode.Parse(bytes)!.AsObject();
         if (_script.Take(operation, body) is not { } fault)

@@ -36,10 +36,6 @@ internal sealed class FaultProxy : IAsyncDisposable
 
     public string Url => $"http://127.0.0.1:{Port}";
 
-    public int Forwarded => Volatile.Read(ref _forwarded);
-
-    private int _forwarded;
-
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
@@ -168,7 +164,7 @@ internal sealed class FaultProxy : IAsyncDisposable
     /// <returns>False when the connection is to be closed.</returns>
     private async Task<bool> HandleAsync(TcpClient client, NetworkStream stream, string method, string path, List<(string Name, string Value)> headers, byte[] body)
     {
-        string operation = headers.FirstOrDefault(h => h.Name.Equals("X-Amz-Target", StringComparison.OrdinalIgnoreCase)).Value?.Split('.')[^1] ?? "";
+        string operation = FaultScript.OperationOf(headers.FirstOrDefault(h => h.Name.Equals("X-Amz-Target", StringComparison.OrdinalIgnoreCase)).Value);
         JsonObject? json = body.Length > 0 ? JsonNode.Parse(body) as JsonObject : null;
         FaultKind? fault = json is null ? null : _script.Take(operation, json);
         if (fault is { } f && FaultScript.AnswersWithoutForwarding(f))
@@ -186,7 +182,6 @@ internal sealed class FaultProxy : IAsyncDisposable
         }
 
         (int upstreamStatus, string contentType, byte[] upstreamBody) = await ForwardAsync(method, path, headers, body);
-        Interlocked.Increment(ref _forwarded);
         switch (fault)
         {
             case FaultKind.ResetAfterForwarding:

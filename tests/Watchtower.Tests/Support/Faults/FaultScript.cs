@@ -79,17 +79,6 @@ internal sealed class FaultScript
         }
     }
 
-    public bool IsIdle
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _current is null && _faults.IsEmpty && !RefusingNow();
-            }
-        }
-    }
-
     /// <summary>Queues a fault for the next <paramref name="requests"/> PutLogEvents requests.</summary>
     public FaultScript Then(FaultKind kind, int requests = 1)
     {
@@ -119,6 +108,9 @@ internal sealed class FaultScript
     public void CountRefusal() => Interlocked.Increment(ref _refused);
 
     public int Injected(FaultKind kind) => _injected.GetValueOrDefault(kind);
+
+    /// <summary>The operation named by an X-Amz-Target header ("Logs_20140328.PutLogEvents" → "PutLogEvents").</summary>
+    public static string OperationOf(string? target) => target?.Split('.')[^1] ?? "";
 
     /// <summary>The fault for this request, or null to pass it through untouched.</summary>
     public FaultKind? Take(string operation, JsonObject body)
