@@ -13,6 +13,7 @@ public class LogCallBenchmarks
 {
     private readonly string _message = ThroughputRun.MessageOf(100);
     private SinkServer _sink = null!;
+    private CloudWatchLogsClient _client = null!;
     private ILoggerFactory _none = null!;
     private ILoggerFactory _console = null!;
     private ILoggerFactory _cloudWatch = null!;
@@ -26,16 +27,12 @@ public class LogCallBenchmarks
         Environment.SetEnvironmentVariable("AWS_EC2_METADATA_DISABLED", "true");
         Console.SetOut(TextWriter.Null); // the console provider's output is not what is measured
         _sink = new SinkServer();
+        _client = _sink.CreateClient();
         _none = LoggerFactory.Create(_ => { });
         _console = LoggerFactory.Create(b => b.AddConsole());
         _cloudWatch = LoggerFactory.Create(b => b.AddCloudWatch(o =>
         {
-            o.Client = new CloudWatchLogsClient(new CloudWatchLogsClientOptions
-            {
-                ServiceUrl = _sink.Url,
-                Region = "us-east-1",
-                Credentials = new Amazon.Runtime.BasicAWSCredentials("AKIDBENCHMARK", "benchmark-secret"),
-            });
+            o.Client = _client;
             o.LogGroupName = "watchtower-benchmarks";
             o.LogStreamName = "{logger_name}";
             o.Format = Watchtower.Extensions.Logging.CloudWatchLogFormat.Text;
@@ -53,6 +50,7 @@ public class LogCallBenchmarks
         _none.Dispose();
         _console.Dispose();
         _cloudWatch.Dispose();
+        _client.Dispose();
         _sink.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 

@@ -35,6 +35,14 @@ public sealed class SinkServer : IAsyncDisposable
 
     public string Url { get; }
 
+    /// <summary>A client for this endpoint, with fixed test credentials (never the instance-metadata chain).</summary>
+    public CloudWatchLogsClient CreateClient() => new(new CloudWatchLogsClientOptions
+    {
+        ServiceUrl = Url,
+        Region = "us-east-1",
+        Credentials = new Amazon.Runtime.BasicAWSCredentials("AKIDBENCHMARK", "benchmark-secret"),
+    });
+
     public long PutRequests => Interlocked.Read(ref _requests);
 
     public long Events => Interlocked.Read(ref _events);
