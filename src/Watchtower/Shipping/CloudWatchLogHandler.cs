@@ -933,7 +933,8 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                 TimeSpan elapsed = _timeProvider.GetElapsedTime(batch.FirstAttemptAt);
                 if (_retryPolicy.TryGetRetryDelay(batch.Attempts, error, elapsed, out TimeSpan delay))
                 {
-                    batch.MayHaveBeenDelivered = error.MayHaveBeenProcessed;
+                    // Only a put can have stored the batch; a failed CreateLogGroup or CreateLogStream on the way cannot.
+                    batch.MayHaveBeenDelivered = error.MayHaveBeenProcessed && error.Operation == "PutLogEvents";
                     _metrics.OnRetry();
                     _warnings.Warn("retrying-" + error.ErrorCode, $"Delivery to log stream '{batch.StreamName}' failed ({error.ErrorCode}: {error.ServiceMessage}); retrying with backoff for up to {_retryPolicy.TimeLimit?.TotalSeconds:0.###} s from the batch's first attempt.");
                     return new SendOutcome(SendResult.RetryLater, Delay: delay);

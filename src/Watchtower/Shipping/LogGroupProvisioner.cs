@@ -37,7 +37,10 @@ internal sealed class LogGroupProvisioner : IDisposable
 
     /// <summary>Creates the stream, or the group and then the stream, after a put found either missing.</summary>
     /// <returns>True when the batch should be sent again; false when it cannot be delivered (creation not allowed or refused).</returns>
-    /// <exception cref="CloudWatchLogsException">A retryable or access-denied failure, for the sender to act on.</exception>
+    /// <exception cref="CloudWatchLogsException">
+    /// A retryable or access-denied failure of either call, for the sender to act on: the batch is kept and sent again
+    /// later, because an outage while a group is re-created must not cost the events that found it missing.
+    /// </exception>
     public async Task<bool> TryCreateMissingAsync(string streamName, CloudWatchLogsException notFound)
     {
         bool groupMissing = notFound.ServiceMessage.Contains("log group", StringComparison.OrdinalIgnoreCase);
@@ -47,16 +50,16 @@ internal sealed class LogGroupProvisioner : IDisposable
             {
                 if (!_createLogGroup)
                 {
-                    _warnings.Warn("group-missing", $"The log group '{_logGroupName}' does not exist and CreateLogGroup is false; events for it are dropped.");
+                    _warnings.Warn("group-missing", $"The log group '{_logGroupName}' does not exist and CreateLogGroup is false; events for it are dropped. Create the group, or set CreateLogGroup to true.");
                     return false;
                 }
 
-                await CreateGroupAsync().ConfigureAwait(false);
+                await CreateGroupAsync(throwIfRetryable: true).ConfigureAwait(false);
             }
 
             if (!_createLogStream)
             {
-                _warnings.Warn("stream-missing", $"The log stream '{streamName}' does not exist and CreateLogStream is false; events for it are dropped.");
+                _warnings.Warn("stream-missing", $"The log stream '{streamName}' does not exist and CreateLogStream is false; events for it are dropped. Create the stream, or set CreateLogStream to true.");
                 return false;
             }
 
@@ -67,7 +70,7 @@ internal sealed class LogGroupProvisioner : IDisposable
             catch (CloudWatchLogsException e) when (e.Kind == CloudWatchErrorKind.ResourceNotFound && _createLogGroup && !groupMissing)
             {
                 // The put said "stream", but the whole group is gone (deleted mid-run): create both.
-                await CreateGroupAsync().ConfigureAwait(false);
+                await CreateGroupAsync(throwIfRetryable: true).ConfigureAwait(false);
                 await _client.CreateLogStreamAsync(_logGroupName, streamName, _cancellation).ConfigureAwait(false);
             }
 
@@ -107,7 +110,7 @@ internal sealed class LogGroupProvisioner : IDisposable
 
             if (_createLogGroup)
             {
-                await CreateGroupAsync().ConfigureAwait(false);
+                await CreateGroupAsync(throwIfRetryable: false).ConfigureAwait(false);
             }
             else
             {
@@ -122,7 +125,11 @@ internal sealed class LogGroupProvisioner : IDisposable
         }
     }
 
-    private async Task CreateGroupAsync()
+    /// <param name="throwIfRetryable">
+    /// Whether throttling and transient failures of CreateLogGroup are thrown (when a put found the group missing, so
+    /// that its batch is kept and retried) rather than only warned about (at startup, when the group may well exist).
+    /// </param>
+    private async Task CreateGroupAsync(bool throwIfRetryable)
     {
         bool created = false;
         try
@@ -141,7 +148,7 @@ internal sealed class LogGroupProvisioner : IDisposable
                 _warnings.Warn("create-group-denied", $"Not allowed to create the log group '{_logGroupName}' ({e.ErrorCode}); continuing on the assumption that it exists. Set CreateLogGroup to false to skip this.");
             }
         }
-        catch (CloudWatchLogsException e)
+        catch (CloudWatchLogsException e) when (!(throwIfRetryable && e.IsRetryable))
         {
             _warnings.Warn("create-group-failed", $"Failed to create the log group '{_logGroupName}': {e.Message}");
         }

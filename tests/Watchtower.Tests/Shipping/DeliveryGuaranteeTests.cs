@@ -183,6 +183,29 @@ public sealed class DeliveryGuaranteeTests
         Assert.Equal(0, h.Metrics.DroppedTotal);
     }
 
+    [Theory]
+    [InlineData(FaultKind.ServiceUnavailable)]
+    [InlineData(FaultKind.Throttle)]
+    public async Task GroupDeletedMidRun_AndItsRecreationFailsTransiently_TheBatchIsKeptAndDelivered(FaultKind fault)
+    {
+        await using var h = Harness();
+        Emit(h, "s", 2);
+        await h.Handler.FlushAsync();
+        h.Fake.DeleteGroup(HandlerHarness.Group);
+        h.Faults.FaultedOperation = "CreateLogGroup";
+        h.Faults.Then(fault, 2);
+
+        h.Handler.Emit("after", h.Now, "s");
+        Task flush = h.Handler.FlushAsync();
+        await h.AdvanceUntilAsync(() => flush.IsCompleted, s_step, "the batch to be delivered once the group exists again");
+
+        Assert.Equal(["after"], h.Fake.AllMessages(HandlerHarness.Group));
+        Assert.Equal(2, h.Faults.Injected(fault));
+        Assert.Equal(0, h.Metrics.DroppedTotal);
+        // The put that found the group missing was refused, so the resend cannot duplicate it.
+        Assert.Equal(0, h.Metrics.PossiblyDuplicated);
+    }
+
     [Fact]
     public async Task Outage_LongerThanTheQueueCanHold_StaysBoundedCountsDropsAndResumesByItself()
     {

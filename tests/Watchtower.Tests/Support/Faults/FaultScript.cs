@@ -65,6 +65,9 @@ internal sealed class FaultScript
 
     public int Refused => Volatile.Read(ref _refused);
 
+    /// <summary>The operation whose requests the queued faults apply to; PutLogEvents unless a test fails another call.</summary>
+    public string FaultedOperation { get; set; } = "PutLogEvents";
+
     /// <summary>When set, faults apply only to requests for the streams it accepts.</summary>
     public Func<string, bool>? OnlyStreams { get; set; }
 
@@ -115,7 +118,7 @@ internal sealed class FaultScript
     /// <summary>The fault for this request, or null to pass it through untouched.</summary>
     public FaultKind? Take(string operation, JsonObject body)
     {
-        if (operation != "PutLogEvents" || (OnlyStreams is { } only && !only((string?)body["logStreamName"] ?? "")))
+        if (operation != FaultedOperation || (OnlyStreams is { } only && !only((string?)body["logStreamName"] ?? "")))
         {
             return null;
         }
