@@ -101,8 +101,12 @@ internal sealed class MotoServer : IDisposable
 
     private void WaitUntilListening(int port)
     {
-        // Startup wait, not a timing assertion: moto imports a lot of Python before it listens.
+        // Startup wait, not a timing assertion: moto imports a lot of Python before it listens, and it loads each
+        // service's backend on that service's first request, which on a cold machine can outlast a short request
+        // timeout. So it is ready when a CloudWatch Logs call has been answered, not when the port accepts.
         DateTime giveUpAt = DateTime.UtcNow.AddSeconds(60);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        string? lastProblem = null;
         while (DateTime.UtcNow < giveUpAt)
         {
             if (_process.HasExited)
@@ -112,18 +116,36 @@ internal sealed class MotoServer : IDisposable
 
             try
             {
-                using var client = new TcpClient();
-                client.Connect(IPAddress.Loopback, port);
-                return;
+                using var request = new HttpRequestMessage(HttpMethod.Post, Endpoint)
+                {
+                    Content = new StringContent("{}", Encoding.UTF8),
+                };
+                request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-amz-json-1.1");
+                request.Headers.TryAddWithoutValidation("X-Amz-Target", "Logs_20140328.DescribeLogGroups");
+                // moto reads the region and service from the credential scope; it does not check the signature.
+                request.Headers.TryAddWithoutValidation("Authorization", "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/logs/aws4_request, SignedHeaders=host, Signature=0");
+                using HttpResponseMessage response = http.Send(request);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+
+                lastProblem = $"HTTP {(int)response.StatusCode}";
             }
-            catch (SocketException)
+            catch (HttpRequestException e)
             {
-                Thread.Sleep(100);
+                lastProblem = e.Message;
             }
+            catch (TaskCanceledException e)
+            {
+                lastProblem = e.Message;
+            }
+
+            Thread.Sleep(100);
         }
 
         Dispose();
-        throw new InvalidOperationException($"moto_server did not listen on port {port} within 60 s. Output:\n{Output()}");
+        throw new InvalidOperationException($"moto_server on port {port} did not answer a CloudWatch Logs call within 60 s ({lastProblem}). Output:\n{Output()}");
     }
 
     private string Output()

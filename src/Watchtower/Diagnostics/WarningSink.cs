@@ -11,12 +11,17 @@ internal sealed class WarningSink
 
     private readonly Action<string> _write;
     private readonly TimeProvider _timeProvider;
+    private readonly TimeSpan _interval;
     private readonly Dictionary<string, (DateTimeOffset LastWritten, int Suppressed)> _byKind = new(StringComparer.Ordinal);
 
-    public WarningSink(Action<string> write, TimeProvider timeProvider)
+    /// <param name="write">Where a warning line goes.</param>
+    /// <param name="timeProvider">The clock of the rate limit.</param>
+    /// <param name="interval">How long a kind stays quiet after a warning; <see cref="Interval"/> unless a test wants every one.</param>
+    public WarningSink(Action<string> write, TimeProvider timeProvider, TimeSpan? interval = null)
     {
         _write = write;
         _timeProvider = timeProvider;
+        _interval = interval ?? Interval;
     }
 
     public static WarningSink StandardError(TimeProvider timeProvider) => new(WriteToStandardError, timeProvider);
@@ -35,7 +40,7 @@ internal sealed class WarningSink
         lock (_byKind)
         {
             DateTimeOffset now = _timeProvider.GetUtcNow();
-            if (_byKind.TryGetValue(kind, out var state) && now - state.LastWritten < Interval)
+            if (_byKind.TryGetValue(kind, out var state) && now - state.LastWritten < _interval)
             {
                 _byKind[kind] = (state.LastWritten, state.Suppressed + 1);
                 return false;

@@ -46,7 +46,7 @@ public sealed class NoLossMotoTests(MotoFixture moto, ITestOutputHelper output)
             RetryMaxBackoff = TimeSpan.FromMilliseconds(400),
             AccessDeniedProbeDelay = TimeSpan.FromMilliseconds(100),
         };
-        var handler = new CloudWatchLogHandler(options, TimeProvider.System, new WarningSink(warnings.Enqueue, TimeProvider.System));
+        var handler = new CloudWatchLogHandler(options, TimeProvider.System, new WarningSink(warnings.Enqueue, TimeProvider.System, interval: TimeSpan.Zero));
 
         // One phase per fault: the fault is queued, a tenth of the events is logged, and the phase is flushed.
         Action[] faults =
@@ -112,6 +112,10 @@ public sealed class NoLossMotoTests(MotoFixture moto, ITestOutputHelper output)
         output.WriteLine($"shipped in {shipped.TotalSeconds:0.0} s; read back {occurrences.Count} distinct, {duplicates} duplicates; " +
             $"dropped {metrics.DroppedTotal} ({string.Join(", ", Enum.GetValues<DropReason>().Where(r => metrics.Dropped(r) > 0).Select(r => $"{r.TagValue()} {metrics.Dropped(r)}"))}); " +
             $"possibly duplicated {metrics.PossiblyDuplicated}; retries {metrics.Retries}; refused connections {script.Refused}");
+        foreach (string warning in warnings)
+        {
+            output.WriteLine("warning: " + warning);
+        }
 
         // Nothing lost silently: each missing event is counted, with its reason.
         Assert.Equal(missing, metrics.DroppedTotal);
