@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Watchtower.Diagnostics;
@@ -60,37 +61,58 @@ public sealed class CloudWatchLoggerProvider : ILoggerProvider, ISupportExternal
     /// <inheritdoc />
     public ValueTask DisposeAsync() => _handler.DisposeAsync();
 
-    internal void Write<TState>(string category, LogLevel level, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void Write<TState>(CloudWatchLogger logger, LogLevel level, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
         DateTimeOffset timestamp = _timeProvider.GetUtcNow();
-        string message;
+        long timestampMs = timestamp.ToUnixTimeMilliseconds();
+        string streamName = logger.StreamName.For(timestamp);
+        Utf8Buffer buffer = Utf8Buffer.Rent();
         try
         {
-            message = _formatter.Format(timestamp, category, level, eventId, state, exception, formatter, _scopeProvider);
+            // Formatted straight into UTF-8 on the caller's thread: the state is only valid during this call.
+            _formatter.Format(buffer, timestamp, logger.Category, level, eventId, state, exception, formatter, _scopeProvider);
         }
         catch (Exception e)
         {
             // The formatter guards every step; this is the last line of defence, since MEL rethrows into the caller.
-            message = $"[Watchtower could not format this {level} event from {category}: {e.GetType().Name}: {e.Message}]";
+            Utf8Buffer.Return(buffer);
+            _handler.EmitText($"[Watchtower could not format this {level} event from {logger.Category.Name}: {e.GetType().Name}: {e.Message}]", timestampMs, streamName);
+            return;
         }
 
-        _handler.Emit(message, timestamp, category);
+        _handler.EmitUtf8(buffer.Written, timestampMs, streamName);
+        Utf8Buffer.Return(buffer);
     }
 
-    private sealed class CloudWatchLogger(string category, CloudWatchLoggerProvider provider) : ILogger
+    internal sealed class CloudWatchLogger : ILogger
     {
+        private readonly CloudWatchLoggerProvider _provider;
+
         // The AWS SDK's debug chatter is never shipped, as watchtower filters botocore and urllib3.
-        private readonly bool _isAwsSdkCategory =
-            category.StartsWith("Amazon", StringComparison.Ordinal) || category.StartsWith("AWSSDK", StringComparison.Ordinal);
+        private readonly bool _isAwsSdkCategory;
+
+        public CloudWatchLogger(string category, CloudWatchLoggerProvider provider)
+        {
+            _provider = provider;
+            Category = new LoggerCategory(category);
+            StreamName = provider._handler.StreamNameForLogger(category);
+            _isAwsSdkCategory = category.StartsWith("Amazon", StringComparison.Ordinal) || category.StartsWith("AWSSDK", StringComparison.Ordinal);
+        }
+
+        public LoggerCategory Category { get; }
+
+        public LoggerStreamName StreamName { get; }
 
         public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => provider._scopeProvider?.Push(state);
+            where TState : notnull => _provider._scopeProvider?.Push(state);
 
         public bool IsEnabled(LogLevel logLevel) =>
             logLevel != LogLevel.None
             && !SenderScope.IsActive
             && !(_isAwsSdkCategory && logLevel <= LogLevel.Debug);
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
             // The library never logs into itself: events raised on the sender's own path (HttpClient, the AWS SDK) are dropped here.
@@ -99,7 +121,7 @@ public sealed class CloudWatchLoggerProvider : ILoggerProvider, ISupportExternal
                 return;
             }
 
-            provider.Write(category, logLevel, eventId, state, exception, formatter);
+            _provider.Write(this, logLevel, eventId, state, exception, formatter);
         }
     }
 }

@@ -1,8 +1,9 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Collections;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using System.Text;
+using System.Runtime.CompilerServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -35,6 +36,8 @@ internal sealed class LogEventFormatter
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
+    private static SecondPrefix? s_secondPrefix;
+
     private readonly CloudWatchLogFormat _format;
     private readonly bool _includeScopes;
 
@@ -44,10 +47,15 @@ internal sealed class LogEventFormatter
         _includeScopes = includeScopes;
     }
 
-    /// <summary>The event's message; empty (so that the handler counts it as empty) when it has neither text nor exception.</summary>
-    public string Format<TState>(
+    /// <summary>
+    /// Writes the event's message as UTF-8 into <paramref name="into"/>; writes nothing (so that the handler counts it as
+    /// empty) when it has neither text nor exception.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Format<TState>(
+        Utf8Buffer into,
         DateTimeOffset timestamp,
-        string category,
+        LoggerCategory category,
         LogLevel level,
         EventId eventId,
         TState state,
@@ -58,14 +66,20 @@ internal sealed class LogEventFormatter
         string message = SafeMessage(state, exception, formatter);
         if (message.Length == 0 && exception is null)
         {
-            return string.Empty;
+            return;
         }
 
-        return _format == CloudWatchLogFormat.Json
-            ? FormatJson(timestamp, category, level, eventId, state, exception, message, scopes)
-            : FormatText(timestamp, category, level, eventId, exception, message, scopes);
+        if (_format == CloudWatchLogFormat.Json)
+        {
+            FormatJson(into, timestamp, category, level, eventId, state, exception, message, scopes);
+        }
+        else
+        {
+            FormatText(into, timestamp, category, level, eventId, exception, message, scopes);
+        }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static string SafeMessage<TState>(TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
         string? message;
@@ -91,42 +105,40 @@ internal sealed class LogEventFormatter
         return message ?? string.Empty;
     }
 
-    private string FormatJson<TState>(DateTimeOffset timestamp, string category, LogLevel level, EventId eventId, TState state, Exception? exception, string message, IExternalScopeProvider? scopes)
+    private void FormatJson<TState>(Utf8Buffer into, DateTimeOffset timestamp, LoggerCategory category, LogLevel level, EventId eventId, TState state, Exception? exception, string message, IExternalScopeProvider? scopes)
     {
-        var buffer = new ArrayBufferWriter<byte>(256 + (message.Length * 2));
-        using (var writer = new Utf8JsonWriter(buffer, s_writerOptions))
+        Utf8JsonWriter writer = into.JsonWriter(s_writerOptions);
+        writer.WriteStartObject();
+        Span<byte> time = stackalloc byte[24];
+        WriteIsoTimestamp(time, timestamp.UtcDateTime);
+        writer.WriteString("timestamp"u8, time);
+        writer.WriteString("level"u8, LevelName(level));
+        writer.WriteString("category"u8, category.Json);
+        if (eventId.Id != 0)
         {
-            writer.WriteStartObject();
-            writer.WriteString("timestamp", timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
-            writer.WriteString("level", LevelName(level));
-            writer.WriteString("category", category);
-            if (eventId.Id != 0)
-            {
-                writer.WriteNumber("eventId", eventId.Id);
-            }
-
-            if (!string.IsNullOrEmpty(eventId.Name))
-            {
-                writer.WriteString("eventName", eventId.Name);
-            }
-
-            writer.WriteString("message", message);
-            WriteState(writer, state);
-            if (exception is not null)
-            {
-                writer.WritePropertyName("exception");
-                WriteException(writer, exception, depth: 0);
-            }
-
-            if (_includeScopes && scopes is not null)
-            {
-                WriteScopes(writer, scopes);
-            }
-
-            writer.WriteEndObject();
+            writer.WriteNumber("eventId"u8, eventId.Id);
         }
 
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        if (!string.IsNullOrEmpty(eventId.Name))
+        {
+            writer.WriteString("eventName"u8, eventId.Name);
+        }
+
+        writer.WriteString("message"u8, message);
+        WriteState(writer, state);
+        if (exception is not null)
+        {
+            writer.WritePropertyName("exception"u8);
+            WriteException(writer, exception, depth: 0);
+        }
+
+        if (_includeScopes && scopes is not null)
+        {
+            WriteScopes(writer, scopes);
+        }
+
+        writer.WriteEndObject();
+        writer.Flush();
     }
 
     private static void WriteState<TState>(Utf8JsonWriter writer, TState state)
@@ -377,97 +389,96 @@ internal sealed class LogEventFormatter
         return JsonSerializer.Serialize(SafeToString(value), s_objectOptions);
     }
 
-    private string FormatText(DateTimeOffset timestamp, string category, LogLevel level, EventId eventId, Exception? exception, string message, IExternalScopeProvider? scopes)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void FormatText(Utf8Buffer line, DateTimeOffset timestamp, LoggerCategory category, LogLevel level, EventId eventId, Exception? exception, string message, IExternalScopeProvider? scopes)
     {
-        var line = new StringBuilder(64 + category.Length + message.Length);
-        AppendIsoTimestamp(line, timestamp.UtcDateTime);
-        line.Append(' ').Append(LevelName(level))
-            .Append(' ').Append(category);
+        WriteIsoTimestamp(line.GetSpan(24), timestamp.UtcDateTime);
+        line.Advance(24);
+        line.Append((byte)' ');
+        line.Append(LevelName(level));
+        line.Append((byte)' ');
+        line.Append(category.Utf8);
         if (eventId.Id != 0 || !string.IsNullOrEmpty(eventId.Name))
         {
-            line.Append('[').Append(eventId.Id.ToString(CultureInfo.InvariantCulture));
+            line.Append((byte)'[');
+            Utf8Formatter.TryFormat(eventId.Id, line.GetSpan(11), out int digits);
+            line.Advance(digits);
             if (!string.IsNullOrEmpty(eventId.Name))
             {
-                line.Append(':').Append(eventId.Name);
+                line.Append((byte)':');
+                line.Append(eventId.Name);
             }
 
-            line.Append(']');
+            line.Append((byte)']');
         }
 
-        line.Append(": ");
-        AppendOneLine(line, message);
+        line.Append(": "u8);
+        line.AppendOneLine(message);
         if (_includeScopes && scopes is not null)
         {
-            scopes.ForEachScope((scope, text) => AppendOneLine(text.Append(" => "), SafeToString(scope)), line);
+            scopes.ForEachScope(
+                (scope, text) =>
+                {
+                    text.Append(" => "u8);
+                    text.AppendOneLine(SafeToString(scope));
+                },
+                line);
         }
 
         if (exception is not null)
         {
-            AppendOneLine(line.Append(" | "), SafeToString(exception));
-        }
-
-        return line.ToString();
-    }
-
-    /// <summary>Writes yyyy-MM-ddTHH:mm:ss.fffZ without a format string to parse: this runs on the caller's thread.</summary>
-    private static void AppendIsoTimestamp(StringBuilder line, DateTime utc)
-    {
-        Span<char> text = stackalloc char[24];
-        Digits(text[..4], utc.Year);
-        text[4] = '-';
-        Digits(text.Slice(5, 2), utc.Month);
-        text[7] = '-';
-        Digits(text.Slice(8, 2), utc.Day);
-        text[10] = 'T';
-        Digits(text.Slice(11, 2), utc.Hour);
-        text[13] = ':';
-        Digits(text.Slice(14, 2), utc.Minute);
-        text[16] = ':';
-        Digits(text.Slice(17, 2), utc.Second);
-        text[19] = '.';
-        Digits(text.Slice(20, 3), utc.Millisecond);
-        text[23] = 'Z';
-        line.Append(text);
-
-        static void Digits(Span<char> into, int value)
-        {
-            for (int i = into.Length - 1; i >= 0; i--)
-            {
-                into[i] = (char)('0' + (value % 10));
-                value /= 10;
-            }
+            line.Append(" | "u8);
+            line.AppendOneLine(SafeToString(exception));
         }
     }
 
-    // One event, one line: line breaks are written as \n so that the event stays whole and readable.
-    private static void AppendOneLine(StringBuilder line, string text)
+    /// <summary>
+    /// Writes yyyy-MM-ddTHH:mm:ss.fffZ (24 bytes) without a format string to parse: this runs on the caller's thread.
+    /// Events come many to a second, so the part up to the second is made once per second and copied.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WriteIsoTimestamp(Span<byte> text, DateTime utc)
     {
-        if (text.AsSpan().IndexOfAny('\r', '\n') < 0)
+        long ticks = utc.Ticks;
+        long second = ticks / TimeSpan.TicksPerSecond;
+        SecondPrefix? prefix = Volatile.Read(ref s_secondPrefix);
+        if (prefix is null || prefix.Second != second)
         {
-            line.Append(text);
-            return;
+            prefix = new SecondPrefix(second, utc);
+            Volatile.Write(ref s_secondPrefix, prefix);
         }
 
-        foreach (char c in text)
-        {
-            switch (c)
-            {
-                case '\r': break;
-                case '\n': line.Append("\\n"); break;
-                default: line.Append(c); break;
-            }
-        }
+        prefix.Text.CopyTo(text);
+        int ms = (int)(ticks % TimeSpan.TicksPerSecond / TimeSpan.TicksPerMillisecond);
+        text[20] = (byte)('0' + (ms / 100));
+        text[21] = (byte)('0' + (ms / 10 % 10));
+        text[22] = (byte)('0' + (ms % 10));
+        text[23] = (byte)'Z';
     }
 
-    private static string LevelName(LogLevel level) => level switch
+    /// <summary>yyyy-MM-ddTHH:mm:ss. for one second.</summary>
+    private sealed class SecondPrefix
     {
-        LogLevel.Trace => "Trace",
-        LogLevel.Debug => "Debug",
-        LogLevel.Information => "Information",
-        LogLevel.Warning => "Warning",
-        LogLevel.Error => "Error",
-        LogLevel.Critical => "Critical",
-        _ => level.ToString(),
+        public SecondPrefix(long second, DateTime utc)
+        {
+            Second = second;
+            utc.TryFormat(Text, out _, "yyyy-MM-dd'T'HH:mm:ss'.'", CultureInfo.InvariantCulture);
+        }
+
+        public long Second { get; }
+
+        public byte[] Text { get; } = new byte[20];
+    }
+
+    private static ReadOnlySpan<byte> LevelName(LogLevel level) => level switch
+    {
+        LogLevel.Trace => "Trace"u8,
+        LogLevel.Debug => "Debug"u8,
+        LogLevel.Information => "Information"u8,
+        LogLevel.Warning => "Warning"u8,
+        LogLevel.Error => "Error"u8,
+        LogLevel.Critical => "Critical"u8,
+        _ => "None"u8,
     };
 
     private static string SafeToString(object? value)

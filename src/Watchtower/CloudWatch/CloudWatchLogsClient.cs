@@ -151,15 +151,15 @@ public sealed class CloudWatchLogsClient : IDisposable
             throw new ArgumentException("PutLogEvents needs at least one event.", nameof(logEvents));
         }
 
-        return InvokeAsync("PutLogEvents", WritePutLogEventsBody(logGroupName, logStreamName, logEvents), CloudWatchJsonContext.Default.PutLogEventsResponse, cancellationToken);
+        return InvokeAsync("PutLogEvents", PutLogEventsBody.Write(logGroupName, logStreamName, logEvents), CloudWatchJsonContext.Default.PutLogEventsResponse, cancellationToken);
     }
 
     /// <summary>
     /// One PutLogEvents attempt for the shipping engine, which schedules its own retries (bounded by time, with other
     /// streams sending meanwhile): no retry here, but a clock-skew refusal is still corrected and sent again.
     /// </summary>
-    internal Task<PutLogEventsResponse> PutLogEventsOnceAsync(string logGroupName, string logStreamName, IReadOnlyList<InputLogEvent> logEvents, CancellationToken cancellationToken) =>
-        InvokeAsync("PutLogEvents", WritePutLogEventsBody(logGroupName, logStreamName, logEvents), CloudWatchJsonContext.Default.PutLogEventsResponse, cancellationToken, retry: false);
+    internal Task<PutLogEventsResponse> PutLogEventsOnceAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
+        InvokeAsync("PutLogEvents", body, CloudWatchJsonContext.Default.PutLogEventsResponse, cancellationToken, retry: false);
 
     /// <summary>Sets how many days a group keeps its events (PutRetentionPolicy).</summary>
     /// <param name="logGroupName">The group.</param>
@@ -419,52 +419,6 @@ public sealed class CloudWatchLogsClient : IDisposable
         _credentials.Dispose();
     }
 
-    /// <summary>
-    /// Writes a PutLogEvents body. Each message is encoded to UTF-8 once, with invalid UTF-16 (lone
-    /// surrogates) replaced by U+FFFD, so that the bytes sent are the bytes CloudWatch counts.
-    /// </summary>
-    internal static byte[] WritePutLogEventsBody(string logGroupName, string logStreamName, IReadOnlyList<InputLogEvent> logEvents)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256 + (logEvents.Count * 64));
-        using (var writer = new Utf8JsonWriter(buffer, s_writerOptions))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("logGroupName"u8, logGroupName);
-            writer.WriteString("logStreamName"u8, logStreamName);
-            writer.WriteStartArray("logEvents"u8);
-            byte[] scratch = ArrayPool<byte>.Shared.Rent(1024);
-            try
-            {
-                for (int i = 0; i < logEvents.Count; i++)
-                {
-                    InputLogEvent logEvent = logEvents[i];
-                    string message = logEvent.Message ?? string.Empty;
-                    int maxBytes = Encoding.UTF8.GetMaxByteCount(message.Length);
-                    if (maxBytes > scratch.Length)
-                    {
-                        ArrayPool<byte>.Shared.Return(scratch);
-                        scratch = ArrayPool<byte>.Shared.Rent(maxBytes);
-                    }
-
-                    int length = Encoding.UTF8.GetBytes(message, scratch);
-                    writer.WriteStartObject();
-                    writer.WriteNumber("timestamp"u8, logEvent.Timestamp.ToUnixTimeMilliseconds());
-                    writer.WriteString("message"u8, scratch.AsSpan(0, length));
-                    writer.WriteEndObject();
-                }
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(scratch);
-            }
-
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        }
-
-        return buffer.WrittenSpan.ToArray();
-    }
-
     private static byte[] Serialize<T>(T value, JsonTypeInfo<T> typeInfo) => JsonSerializer.SerializeToUtf8Bytes(value, typeInfo);
 
     // A token that repeats would page forever; treat it as the end.
@@ -478,7 +432,7 @@ public sealed class CloudWatchLogsClient : IDisposable
         AutomaticDecompression = DecompressionMethods.None,
     };
 
-    private async Task<T> InvokeAsync<T>(string operation, byte[] body, JsonTypeInfo<T> responseType, CancellationToken cancellationToken, bool retry = true)
+    private async Task<T> InvokeAsync<T>(string operation, ReadOnlyMemory<byte> body, JsonTypeInfo<T> responseType, CancellationToken cancellationToken, bool retry = true)
         where T : class, new()
     {
         byte[] responseBody = await SendAsync(operation, body, cancellationToken, retry).ConfigureAwait(false);
@@ -504,9 +458,9 @@ public sealed class CloudWatchLogsClient : IDisposable
     /// retries throttling and transient errors as the retry policy says (unless <paramref name="retry"/> is false).
     /// The body is hashed once.
     /// </summary>
-    private async Task<byte[]> SendAsync(string operation, byte[] body, CancellationToken cancellationToken, bool retry = true)
+    private async Task<byte[]> SendAsync(string operation, ReadOnlyMemory<byte> body, CancellationToken cancellationToken, bool retry = true)
     {
-        string payloadHash = SigV4Signer.HashPayload(body);
+        string payloadHash = SigV4Signer.HashPayload(body.Span);
         long started = _timeProvider.GetTimestamp();
         bool clockCorrected = false;
         for (int attempt = 1; ; attempt++)
@@ -548,7 +502,7 @@ public sealed class CloudWatchLogsClient : IDisposable
         return true;
     }
 
-    private async Task<AttemptResult> SendOnceAsync(string operation, byte[] body, string payloadHash, CancellationToken cancellationToken)
+    private async Task<AttemptResult> SendOnceAsync(string operation, ReadOnlyMemory<byte> body, string payloadHash, CancellationToken cancellationToken)
     {
         SigningCredentials credentials;
         try
@@ -606,7 +560,7 @@ public sealed class CloudWatchLogsClient : IDisposable
         }
     }
 
-    private HttpRequestMessage CreateSignedRequest(string operation, byte[] body, string payloadHash, SigningCredentials credentials)
+    private HttpRequestMessage CreateSignedRequest(string operation, ReadOnlyMemory<byte> body, string payloadHash, SigningCredentials credentials)
     {
         DateTimeOffset signedAt = _timeProvider.GetUtcNow() + ClockCorrection;
         string amzDate = SigV4Signer.FormatAmzDate(signedAt);
@@ -628,7 +582,7 @@ public sealed class CloudWatchLogsClient : IDisposable
 
         var request = new HttpRequestMessage(HttpMethod.Post, ServiceUrl)
         {
-            Content = new ByteArrayContent(body),
+            Content = new ReadOnlyMemoryContent(body),
             Version = HttpVersion.Version11,
         };
         request.Content.Headers.ContentType = s_contentType;

@@ -12,7 +12,6 @@ internal sealed class HandlerMetrics
     public const string MeterName = "Watchtower";
 
     private static readonly Meter s_meter = new(MeterName, typeof(HandlerMetrics).Assembly.GetName().Version?.ToString(3));
-    private static readonly Counter<long> s_enqueued = s_meter.CreateCounter<long>("watchtower.events.enqueued", "{event}", "Events accepted for delivery.");
     private static readonly Counter<long> s_sent = s_meter.CreateCounter<long>("watchtower.events.sent", "{event}", "Events CloudWatch Logs stored.");
     private static readonly Counter<long> s_dropped = s_meter.CreateCounter<long>("watchtower.events.dropped", "{event}", "Events not delivered, by reason.");
     private static readonly Counter<long> s_truncated = s_meter.CreateCounter<long>("watchtower.events.truncated", "{event}", "Events whose message was cut to the size limit.");
@@ -29,9 +28,15 @@ internal sealed class HandlerMetrics
         "{event}",
         "Events waiting in the queue.");
 
+    // Read from the queue's own count when observed, so that accepting an event costs the caller no counter update.
+    private static readonly ObservableCounter<long> s_enqueued = s_meter.CreateObservableCounter(
+        "watchtower.events.enqueued",
+        () => s_live.Keys.Select(m => new Measurement<long>(m.Enqueued, m._groupTag)),
+        "{event}",
+        "Events accepted for delivery.");
+
     private readonly KeyValuePair<string, object?> _groupTag;
     private readonly long[] _dropped = new long[Enum.GetValues<DropReason>().Length];
-    private long _enqueued;
     private long _sent;
     private long _truncated;
     private long _batches;
@@ -39,16 +44,23 @@ internal sealed class HandlerMetrics
     private long _retries;
     private long _possiblyDuplicated;
 
-    public HandlerMetrics(string logGroupName, Func<long> queueDepth)
+    private readonly Func<long> _enqueued;
+
+    /// <param name="logGroupName">The log_group tag.</param>
+    /// <param name="queueDepth">Reads the events waiting in the queue.</param>
+    /// <param name="enqueued">Reads the events accepted so far.</param>
+    public HandlerMetrics(string logGroupName, Func<long> queueDepth, Func<long> enqueued)
     {
         _groupTag = new("log_group", logGroupName);
         QueueDepth = queueDepth;
+        _enqueued = enqueued;
         s_live.TryAdd(this, true);
+        GC.KeepAlive(s_enqueued);
     }
 
     public Func<long> QueueDepth { get; }
 
-    public long Enqueued => Interlocked.Read(ref _enqueued);
+    public long Enqueued => _enqueued();
 
     public long Sent => Interlocked.Read(ref _sent);
 
@@ -68,12 +80,6 @@ internal sealed class HandlerMetrics
 
     /// <summary>Stops reporting this handler's queue depth.</summary>
     public void Unregister() => s_live.TryRemove(this, out _);
-
-    public void OnEnqueued()
-    {
-        Interlocked.Increment(ref _enqueued);
-        s_enqueued.Add(1, _groupTag);
-    }
 
     public void OnDropped(DropReason reason, long count = 1)
     {

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Text;
+using System.Text.Unicode;
 
 namespace Watchtower.Shipping;
 
@@ -20,7 +22,9 @@ internal sealed class BatchRules
     /// <summary>CloudWatch refuses events older than this (tooOldLogEventEndIndex).</summary>
     public static readonly TimeSpan MaxAge = TimeSpan.FromDays(14);
 
-    private static readonly int s_markerBytes = Encoding.UTF8.GetByteCount(TruncationMarker);
+    private static readonly long s_maxSpanMs = (long)MaxSpan.TotalMilliseconds;
+
+    private static readonly byte[] s_marker = Encoding.UTF8.GetBytes(TruncationMarker);
 
     public BatchRules(int maxBytes, int maxCount, int maxMessageSize)
     {
@@ -35,54 +39,79 @@ internal sealed class BatchRules
 
     public int MaxMessageSize { get; }
 
+    /// <summary>The most UTF-8 bytes a message may have (the size limit less the 26 CloudWatch adds).</summary>
+    public int MaxMessageBytes => MaxMessageSize - CloudWatchLogHandlerOptions.EventOverhead;
+
     /// <summary>The size CloudWatch counts for a message: its UTF-8 bytes (a lone surrogate counts as U+FFFD, 3 bytes) plus 26.</summary>
     public static int SizeOf(string message) => Encoding.UTF8.GetByteCount(message) + CloudWatchLogHandlerOptions.EventOverhead;
 
-    /// <summary>Prepares a message for the queue: counts its size once and truncates it if it is too large.</summary>
-    /// <returns>The message to send, its size as CloudWatch counts it, and whether it was truncated.</returns>
-    public (string Message, int Size, bool Truncated) Prepare(string message)
+    /// <summary>How large a buffer <see cref="Encode"/> needs for <paramref name="chars"/> UTF-16 characters.</summary>
+    public int EncodeBufferSize(int chars) => (int)Math.Min((long)chars * 3, MaxMessageBytes);
+
+    /// <summary>
+    /// Encodes a message to UTF-8 (invalid UTF-16, a lone surrogate, becomes U+FFFD, as CloudWatch counts it), cut at
+    /// a character boundary and marked when it is over <see cref="MaxMessageSize"/>. Encoding stops at the limit, so a
+    /// 10 MB message costs no more than a 1 MB one.
+    /// </summary>
+    /// <param name="message">The message.</param>
+    /// <param name="destination">At least <see cref="EncodeBufferSize"/> bytes.</param>
+    /// <param name="truncated">Whether the message was cut.</param>
+    /// <returns>The bytes written.</returns>
+    public int Encode(ReadOnlySpan<char> message, Span<byte> destination, out bool truncated)
     {
-        int size = SizeOf(message);
-        if (size <= MaxMessageSize)
+        Span<byte> room = destination[..Math.Min(destination.Length, MaxMessageBytes)];
+        if (Utf8.FromUtf16(message, room, out _, out int written) == OperationStatus.Done)
         {
-            return (message, size, false);
+            truncated = false;
+            return written;
         }
 
-        string truncated = Truncate(message, MaxMessageSize - CloudWatchLogHandlerOptions.EventOverhead);
-        return (truncated, SizeOf(truncated), true);
+        // Too long: encode again up to the room the marker leaves; the encoder never splits a character.
+        Utf8.FromUtf16(message, room[..(MaxMessageBytes - s_marker.Length)], out _, out written);
+        s_marker.CopyTo(destination[written..]);
+        truncated = true;
+        return written + s_marker.Length;
     }
 
-    /// <summary>Cuts a message so that it and the marker fit in <paramref name="maxBytes"/> UTF-8 bytes, never inside a character.</summary>
-    internal static string Truncate(string message, int maxBytes)
+    /// <summary>
+    /// Cuts UTF-8 text that is over <see cref="MaxMessageBytes"/> at a character boundary and writes the marker after it,
+    /// in place (the marker always fits where the cut text was).
+    /// </summary>
+    /// <returns>The new length; <paramref name="utf8"/>'s length when nothing was cut.</returns>
+    public int Truncate(Span<byte> utf8, out bool truncated)
     {
-        int budget = maxBytes - s_markerBytes;
-        byte[] bytes = Encoding.UTF8.GetBytes(message);
-        int cut = Math.Min(budget, bytes.Length);
+        if (utf8.Length <= MaxMessageBytes)
+        {
+            truncated = false;
+            return utf8.Length;
+        }
+
+        int cut = MaxMessageBytes - s_marker.Length;
         // Step back over continuation bytes (10xxxxxx) so that the cut falls between characters.
-        while (cut > 0 && cut < bytes.Length && (bytes[cut] & 0xC0) == 0x80)
+        while (cut > 0 && (utf8[cut] & 0xC0) == 0x80)
         {
             cut--;
         }
 
-        return Encoding.UTF8.GetString(bytes, 0, cut) + TruncationMarker;
+        s_marker.CopyTo(utf8[cut..]);
+        truncated = true;
+        return cut + s_marker.Length;
     }
 
-    /// <summary>Whether <paramref name="next"/> may join a batch that holds <paramref name="count"/> events of <paramref name="bytes"/> bytes spanning [<paramref name="min"/>, <paramref name="max"/>].</summary>
-    public bool Fits(int count, long bytes, DateTimeOffset min, DateTimeOffset max, BatchEvent next)
+    /// <summary>Whether an event of <paramref name="size"/> bytes at <paramref name="timestampMs"/> may join a batch that holds <paramref name="count"/> events of <paramref name="bytes"/> bytes spanning [<paramref name="minMs"/>, <paramref name="maxMs"/>].</summary>
+    public bool Fits(int count, long bytes, long minMs, long maxMs, long timestampMs, int size)
     {
         if (count == 0)
         {
             return true;
         }
 
-        if (count >= MaxCount || bytes + next.Size > MaxBytes)
+        if (count >= MaxCount || bytes + size > MaxBytes)
         {
             return false;
         }
 
-        DateTimeOffset newMin = next.Timestamp < min ? next.Timestamp : min;
-        DateTimeOffset newMax = next.Timestamp > max ? next.Timestamp : max;
-        return newMax - newMin <= MaxSpan;
+        return Math.Max(maxMs, timestampMs) - Math.Min(minMs, timestampMs) <= s_maxSpanMs;
     }
 
     /// <summary>
@@ -90,16 +119,17 @@ internal sealed class BatchRules
     /// older than 14 days (too old) or than the group's retention (expired), and a suffix more than 2 hours ahead (too
     /// new). Only events past a limit by our clock are counted, so that none the service would take is held back.
     /// </summary>
-    public static (int TooOld, int Expired, int TooNew) CountOutsideAcceptedWindow(IReadOnlyList<InputLogEvent> sorted, DateTimeOffset now, int? retentionDays)
+    public static (int TooOld, int Expired, int TooNew) CountOutsideAcceptedWindow(ReadOnlySpan<EventSlot> sorted, DateTimeOffset now, int? retentionDays)
     {
-        DateTimeOffset oldestAccepted = now - MaxAge;
-        DateTimeOffset oldestRetained = retentionDays is { } days ? now - TimeSpan.FromDays(days) : DateTimeOffset.MinValue;
-        DateTimeOffset newestAccepted = now + MaxAhead;
+        long nowMs = now.ToUnixTimeMilliseconds();
+        long oldestAccepted = nowMs - (long)MaxAge.TotalMilliseconds;
+        long oldestRetained = retentionDays is { } days ? nowMs - (days * 86_400_000L) : long.MinValue;
+        long newestAccepted = nowMs + (long)MaxAhead.TotalMilliseconds;
         int tooOld = 0, expired = 0, tooNew = 0;
         int i = 0;
-        for (; i < sorted.Count; i++)
+        for (; i < sorted.Length; i++)
         {
-            DateTimeOffset timestamp = sorted[i].Timestamp;
+            long timestamp = sorted[i].TimestampMs;
             if (timestamp < oldestAccepted)
             {
                 tooOld++;
@@ -114,7 +144,7 @@ internal sealed class BatchRules
             }
         }
 
-        for (int j = sorted.Count - 1; j >= i && sorted[j].Timestamp > newestAccepted; j--)
+        for (int j = sorted.Length - 1; j >= i && sorted[j].TimestampMs > newestAccepted; j--)
         {
             tooNew++;
         }

@@ -26,6 +26,15 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
 
     private const int MaxCachedStreamNames = 10_000;
 
+    // The most events the sender takes from the queue per acquisition of its lock.
+    private const int DrainBite = 2_048;
+
+    // A thread keeps a buffer this large for encoding messages; larger messages borrow one from the pool.
+    private const int MaxThreadBufferSize = 64 * 1024;
+
+    [ThreadStatic]
+    private static byte[]? t_encodeBuffer;
+
     // A missing stream (or group) is created and the batch sent again at most this many times per attempt.
     private const int MaxCreateAttempts = 2;
 
@@ -55,10 +64,13 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     private readonly RetryPolicy _retryPolicy;
     private readonly CircuitBreaker _circuit;
 
+    // One delegate for the handler's life: a method group passed per event would allocate a delegate per event.
+    private readonly Func<long> _nextBatchId;
+
     private readonly EventQueue? _queue;
     private readonly ConcurrentQueue<(long QueueTarget, TaskCompletionSource Done)> _flushRequests = new();
     private readonly ConcurrentQueue<(Batch Batch, SendOutcome Outcome)> _completedSends = new();
-    private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
+    private readonly WakeSignal _wake;
     private readonly CancellationTokenSource _abortSends = new();
     private readonly Task? _sender;
     private readonly ConcurrentDictionary<(string Logger, int Thread), string> _streamNameCache = new();
@@ -68,18 +80,17 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     private long _lastIdleSweep;
     private long? _lastInBandReport;
 
-    // Events written into and taken out of (or evicted from) the queue; a flush waits until "out" reaches "in" as it was.
-    private long _queueIn;
-    private long _queueOut;
-
     // Events (and their bytes) the sender has taken from the queue and not yet finished with: its memory bound.
     private long _heldEvents;
     private long _heldBytes;
 
-    // Events accepted and neither delivered nor counted as dropped yet: what disposal reports if it runs out of time.
-    private long _pending;
+    // Events accepted besides the queue's own count (drop reports written into streams, sends without a queue), and
+    // events finished (delivered, dropped after acceptance, evicted): what is pending is the difference, and what
+    // disposal reports if it runs out of time. Counted per batch, never per event on the caller's path.
+    private long _acceptedOutsideQueue;
+    private long _sentWithoutQueue;
+    private long _finished;
     private int _streamCount;
-    private long _sequence;
     private long _batchIds;
     private int _state;
 
@@ -102,6 +113,8 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         options.ThrowIfInvalid();
 
         _timeProvider = timeProvider;
+        _nextBatchId = NextBatchId;
+        _wake = new WakeSignal(timeProvider);
         _warnings = warnings ?? WarningSink.StandardError(timeProvider);
         _logGroupName = options.LogGroupName;
         _template = StreamNameTemplate.Parse(options.LogStreamName);
@@ -142,10 +155,11 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
 
         if (options.UseQueues)
         {
-            _queue = new EventQueue(options.QueueLimit, options.QueueByteLimit, options.QueueFullMode, timeProvider);
+            // A batch's worth waiting is worth waking the sender for; fewer events wait for their deadline.
+            _queue = new EventQueue(options.QueueLimit, options.QueueByteLimit, options.QueueFullMode, timeProvider, wakeCount: options.MaxBatchCount, wakeBytes: options.MaxBatchSize, deadline: options.SendInterval);
         }
 
-        _metrics = new HandlerMetrics(_logGroupName, () => _queue?.Count ?? 0);
+        _metrics = new HandlerMetrics(_logGroupName, () => _queue?.Count ?? 0, () => (_queue?.Accepted ?? 0) + Interlocked.Read(ref _sentWithoutQueue));
         _provisioner = new LogGroupProvisioner(_client, options, _warnings, _abortSends.Token);
 
         if (_queue is not null)
@@ -232,15 +246,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                 return false;
             }
 
-            (string text, int size, bool truncated) = _rules.Prepare(message);
-            if (truncated)
-            {
-                _metrics.OnTruncated();
-                _warnings.Warn("truncated", $"Log message size exceeds CWL max payload size ({_rules.MaxMessageSize} bytes with overhead), truncated.");
-            }
-
-            var logEvent = new LogEvent(timestamp, StreamNameFor(loggerName ?? string.Empty, timestamp), text, size);
-            return _queue is null ? SendNow(logEvent) : Enqueue(logEvent);
+            return EmitText(message, timestamp.ToUnixTimeMilliseconds(), StreamNameFor(loggerName ?? string.Empty, timestamp));
         }
         catch (Exception e)
         {
@@ -249,6 +255,72 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
             return false;
         }
     }
+
+    /// <summary>
+    /// The adapters' entry for a message they made as UTF-16 text: encoded to UTF-8 once, into a per-thread buffer,
+    /// and copied into the queue. Never throws; checks as <see cref="Emit"/> does.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    internal bool EmitText(ReadOnlySpan<char> message, long timestampMs, string streamName)
+    {
+        int needed = _rules.EncodeBufferSize(message.Length);
+        byte[]? rented = null;
+        Span<byte> buffer = needed <= MaxThreadBufferSize
+            ? (t_encodeBuffer is { } cached && cached.Length >= needed ? cached : (t_encodeBuffer = new byte[Math.Max(needed, 1024)]))
+            : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(needed));
+        try
+        {
+            int length = _rules.Encode(message, buffer, out bool truncated);
+            return EmitUtf8(buffer[..length], timestampMs, streamName, truncated);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The adapters' entry for a message they wrote as UTF-8 (valid UTF-8 only: the bytes are sent as they are). It
+    /// may be cut in place if it is over the size limit. Never throws; checks as <see cref="Emit"/> does.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    internal bool EmitUtf8(Span<byte> utf8Message, long timestampMs, string streamName, bool truncated = false)
+    {
+        try
+        {
+            if (Volatile.Read(ref _state) != Running)
+            {
+                Drop(DropReason.AfterShutdown, "after-shutdown", "Received message after logging system shutdown; it was not sent.");
+                return false;
+            }
+
+            if (utf8Message.IsEmpty)
+            {
+                Drop(DropReason.EmptyMessage, "empty-message", "Received empty message. Empty messages cannot be sent to CloudWatch Logs; it was not sent.");
+                return false;
+            }
+
+            int length = _rules.Truncate(utf8Message, out bool cut);
+            if (truncated || cut)
+            {
+                _metrics.OnTruncated();
+                _warnings.Warn("truncated", $"Log message size exceeds CWL max payload size ({_rules.MaxMessageSize} bytes with overhead), truncated.");
+            }
+
+            return _queue is null ? SendNow(utf8Message[..length], timestampMs, streamName) : Enqueue(utf8Message[..length], timestampMs, streamName);
+        }
+        catch (Exception e)
+        {
+            Drop(DropReason.DeliveryFailed, "emit-failed", $"An event could not be accepted: {e.GetType().Name}: {e.Message}");
+            return false;
+        }
+    }
+
+    /// <summary>A cache of one logger's stream names, for adapters that keep one per logger.</summary>
+    internal LoggerStreamName StreamNameForLogger(string loggerName) => new(this, loggerName);
 
     /// <summary>
     /// Sends every event given to <see cref="Emit"/> before this call, without waiting for the delivery deadline,
@@ -263,8 +335,8 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         }
 
         var request = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _flushRequests.Enqueue((Interlocked.Read(ref _queueIn), request));
-        _wake.Release();
+        _flushRequests.Enqueue((_queue.Accepted, request));
+        _wake.Set();
         return request.Task.WaitAsync(cancellationToken);
     }
 
@@ -288,7 +360,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         if (_queue is not null && _sender is not null)
         {
             _queue.Close();
-            _wake.Release();
+            _wake.Set();
             try
             {
                 await _sender.WaitAsync(_shutdownTimeout, _timeProvider).ConfigureAwait(false);
@@ -298,7 +370,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                 // Past the deadline: abandon the requests in flight and let the sender count what is left. A handler
                 // that ignores cancellation gets a tenth of the timeout more; then the sender is left behind.
                 await _abortSends.CancelAsync().ConfigureAwait(false);
-                _wake.Release();
+                _wake.Set();
                 try
                 {
                     await _sender.WaitAsync(_shutdownTimeout / 10, _timeProvider).ConfigureAwait(false);
@@ -311,16 +383,17 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         }
 
         Volatile.Write(ref _state, Stopped);
-        long undelivered = Interlocked.Read(ref _pending);
+        long undelivered = Pending;
         if (undelivered > 0)
         {
             _metrics.OnDropped(DropReason.ShutdownTimeout, undelivered);
-            Interlocked.Add(ref _pending, -undelivered);
+            Interlocked.Add(ref _finished, undelivered);
         }
 
         ReportShutdown(undelivered);
         _metrics.Unregister();
         _provisioner.Dispose();
+        _wake.Dispose();
         if (_ownsClient)
         {
             _client.Dispose();
@@ -341,11 +414,13 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     internal Task WhenSenderIdleAsync()
     {
         TaskCompletionSource idle = _senderIdle;
-        _wake.Release();
+        _wake.Set();
         return idle.Task;
     }
 
-    private string StreamNameFor(string loggerName, DateTimeOffset timestamp)
+    internal StreamNameTemplate Template => _template;
+
+    internal string StreamNameFor(string loggerName, DateTimeOffset timestamp)
     {
         string threadName = _template.DependsOnThread ? CurrentThreadName() : string.Empty;
         if (_template.DependsOnTime)
@@ -366,41 +441,37 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     private static string CurrentThreadName() =>
         Thread.CurrentThread.Name is { Length: > 0 } name ? name : "thread-" + Environment.CurrentManagedThreadId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    private bool Enqueue(LogEvent logEvent)
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private bool Enqueue(ReadOnlySpan<byte> utf8Message, long timestampMs, string streamName)
     {
-        Interlocked.Increment(ref _pending);
-        EnqueueResult result = _queue!.TryEnqueue(logEvent, _queueFullWaitTimeout, out int evicted, out bool wasEmpty);
+        EnqueueResult result = _queue!.TryEnqueue(utf8Message, timestampMs, streamName, _queueFullWaitTimeout, out int evicted, out bool wakeSender);
         if (evicted > 0)
         {
-            Interlocked.Add(ref _queueOut, evicted);
-            Interlocked.Add(ref _pending, -evicted);
+            Interlocked.Add(ref _finished, evicted);
             Drop(DropReason.QueueFull, "queue-full", "The queue is full; the oldest events are being dropped. Raise QueueLimit or QueueByteLimit, or check why delivery is slow.", evicted);
         }
 
-        if (result != EnqueueResult.Accepted)
+        if (wakeSender)
         {
-            Interlocked.Decrement(ref _pending);
-            if (result == EnqueueResult.Closed)
-            {
-                Drop(DropReason.AfterShutdown, "after-shutdown", "Received message after logging system shutdown; it was not sent.");
-            }
-            else
-            {
-                Drop(DropReason.QueueFull, "queue-full", "The queue is full; events are being dropped. Raise QueueLimit or QueueByteLimit, or check why delivery is slow.");
-            }
-
-            return false;
+            // The queue asks for this rarely: when it was empty (for the deadline), and once per batch's worth.
+            _wake.Set();
         }
 
-        Interlocked.Increment(ref _queueIn);
-        _metrics.OnEnqueued();
-        if (wasEmpty)
+        if (result == EnqueueResult.Accepted)
         {
-            // The sender drains in bulk, so only the first event after it emptied the queue needs to wake it.
-            _wake.Release();
+            return true;
         }
 
-        return true;
+        if (result == EnqueueResult.Closed)
+        {
+            Drop(DropReason.AfterShutdown, "after-shutdown", "Received message after logging system shutdown; it was not sent.");
+        }
+        else
+        {
+            Drop(DropReason.QueueFull, "queue-full", "The queue is full; events are being dropped. Raise QueueLimit or QueueByteLimit, or check why delivery is slow.");
+        }
+
+        return false;
     }
 
     private void Drop(DropReason reason, string warningKind, string warning, long count = 1)
@@ -409,12 +480,15 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         _warnings.Warn(warningKind, warning);
     }
 
+    /// <summary>Events accepted and neither delivered nor counted as dropped yet.</summary>
+    internal long Pending => (_queue?.Accepted ?? 0) + Interlocked.Read(ref _acceptedOutsideQueue) - Interlocked.Read(ref _finished);
+
     /// <summary>Records that events the sender held are finished with (delivered or dropped).</summary>
     private void Release(long events, long bytes)
     {
         Interlocked.Add(ref _heldEvents, -events);
         Interlocked.Add(ref _heldBytes, -bytes);
-        Interlocked.Add(ref _pending, -events);
+        Interlocked.Add(ref _finished, events);
     }
 
     private void Hold(long events, long bytes)
@@ -423,16 +497,22 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         Interlocked.Add(ref _heldBytes, bytes);
     }
 
-    private BatchEvent ToBatchEvent(LogEvent logEvent) =>
-        new(Interlocked.Increment(ref _sequence), logEvent.Timestamp, logEvent.Message, logEvent.Size);
-
     private long NextBatchId() => Interlocked.Increment(ref _batchIds);
 
-    private bool SendNow(LogEvent logEvent)
+    private StreamBuffer NewStreamBuffer(string streamName) => new(streamName, _rules, _logGroupName);
+
+    private bool SendNow(ReadOnlySpan<byte> utf8Message, long timestampMs, string streamName)
     {
-        Interlocked.Increment(ref _pending);
-        Hold(1, logEvent.Size);
-        _metrics.OnEnqueued();
+        int size = utf8Message.Length + CloudWatchLogHandlerOptions.EventOverhead;
+        Interlocked.Increment(ref _acceptedOutsideQueue);
+        Interlocked.Increment(ref _sentWithoutQueue);
+        Hold(1, size);
+        StreamBuffer buffer = NewStreamBuffer(streamName);
+        long now = _timeProvider.GetTimestamp();
+        buffer.Add(utf8Message, timestampMs, now, now, _nextBatchId);
+        buffer.Seal(NextBatchId());
+        Batch sealedBatch = buffer.Sealed.First!.Value;
+        bool finished = false;
         try
         {
             // The caller asked for synchronous sends: run on the pool (no caller context to deadlock on) and wait.
@@ -440,10 +520,8 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
             {
                 SenderScope.Enter();
                 await _provisioner.EnsureLogGroupAsync().ConfigureAwait(false);
-                var buffer = new StreamBuffer(logEvent.StreamName, _rules);
-                buffer.Add(ToBatchEvent(logEvent), _timeProvider.GetTimestamp(), NextBatchId);
-                buffer.Seal(NextBatchId());
-                var work = new Stack<Batch>(buffer.Sealed.Reverse());
+                var work = new Stack<Batch>();
+                work.Push(sealedBatch);
                 while (work.TryPop(out Batch? batch))
                 {
                     SendOutcome outcome = await SendBatchAsync(batch).ConfigureAwait(false);
@@ -460,20 +538,25 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                             break;
                         case SendResult.AccessDenied:
                             // Nothing waits in memory without queues: report the refusal and count the event.
-                            Drop(DropReason.DeliveryFailed, "access-denied", $"Failed to deliver logs: CloudWatch Logs refused the credentials: {outcome.Error?.Message}", batch.Events.Length);
-                            Release(batch.Events.Length, batch.Bytes);
+                            Finish(batch, DropReason.DeliveryFailed, "access-denied", $"Failed to deliver logs: CloudWatch Logs refused the credentials: {outcome.Error?.Message}");
                             break;
                         default:
                             break;
                     }
                 }
+
+                finished = true;
             }).GetAwaiter().GetResult();
             return true;
         }
         catch (Exception e)
         {
-            Drop(DropReason.DeliveryFailed, "send-failed", $"Failed to deliver logs: {e.Message}");
-            Release(1, logEvent.Size);
+            if (!finished)
+            {
+                Drop(DropReason.DeliveryFailed, "send-failed", $"Failed to deliver logs: {e.Message}");
+                Release(1, size);
+            }
+
             return false;
         }
     }
@@ -493,7 +576,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         var undrainedFlushes = new List<(long QueueTarget, TaskCompletionSource Done)>();
         var flushes = new List<(long UpToBatch, TaskCompletionSource Done)>();
         var ready = new List<StreamBuffer>();
-        var drained = new List<LogEvent>(256);
+        var drained = new List<QueuedEvent>(1024);
         long dispatches = 0;
         int inFlight = 0;
         EventQueue queue = _queue!;
@@ -502,7 +585,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         {
             if (!streams.TryGetValue(name, out StreamBuffer? stream))
             {
-                stream = new StreamBuffer(name, _rules);
+                stream = NewStreamBuffer(name);
                 streams.Add(name, stream);
             }
 
@@ -520,22 +603,42 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                 // and QueueFullMode applies, so memory stays bounded however slow or absent the service is.
                 long roomEvents = _senderEventLimit - Interlocked.Read(ref _heldEvents);
                 long roomBytes = _senderByteLimit - Interlocked.Read(ref _heldBytes);
-                drained.Clear();
-                if (roomEvents > 0 && roomBytes > 0 && queue.Drain(drained, (int)roomEvents, roomBytes) > 0)
+                queue.OnSenderAwake();
+
+                // In bites, so that writers never wait long for the queue's lock while the sender takes a backlog.
+                while (roomEvents > 0 && roomBytes > 0 && queue.Drain(drained, (int)Math.Min(roomEvents, DrainBite), roomBytes, out long queueNonEmptySince) > 0)
                 {
                     long bytes = 0;
-                    foreach (LogEvent logEvent in drained)
+                    foreach (QueuedEvent queued in drained)
                     {
-                        bytes += logEvent.Size;
+                        bytes += queued.Size;
                     }
 
                     Hold(drained.Count, bytes);
-                    Interlocked.Add(ref _queueOut, drained.Count);
-                    ReportDropsInStream(StreamFor(drained[0].StreamName), drained[0].Timestamp, now);
-                    foreach (LogEvent logEvent in drained)
+                    roomEvents -= drained.Count;
+                    roomBytes -= bytes;
+                    ReportDropsInStream(StreamFor(drained[0].StreamName), drained[0].TimestampMs, now);
+
+                    // Events come in runs of the same stream: look a stream up only when the name changes (the
+                    // names are shared strings, so a reference check is enough to see a run continue).
+                    string? lastName = null;
+                    StreamBuffer? lastStream = null;
+                    foreach (QueuedEvent queued in drained)
                     {
-                        StreamFor(logEvent.StreamName).Add(ToBatchEvent(logEvent), now, NextBatchId);
+                        if (!ReferenceEquals(queued.StreamName, lastName))
+                        {
+                            lastName = queued.StreamName;
+                            lastStream = StreamFor(lastName);
+                        }
+
+                        // The deadline counts from arrival; both bounds are no later than it, the later one is closer.
+                        long arrivedAt = Math.Max(queued.Chunk.FirstWriteAt, queueNonEmptySince);
+                        lastStream!.Add(queued.Message, queued.TimestampMs, arrivedAt, now, _nextBatchId);
                     }
+
+                    // Every message is copied out: the queue may reuse their chunks.
+                    drained.Clear();
+                    queue.OnDrainProcessed();
                 }
 
                 while (_completedSends.TryDequeue(out (Batch Batch, SendOutcome Outcome) completed))
@@ -550,7 +653,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                     undrainedFlushes.Add(request);
                 }
 
-                long queueOut = Interlocked.Read(ref _queueOut);
+                long queueOut = queue.Removed;
                 bool flushDrained = undrainedFlushes.Exists(f => f.QueueTarget <= queueOut);
                 bool stopping = Volatile.Read(ref _state) != Running;
                 // At its bound with nothing sealed and nothing in flight, the sender would wait forever for batches to fill:
@@ -686,7 +789,10 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                     return;
                 }
 
-                await WaitForWorkAsync(idle: queue.Count == 0 || SenderAtBound, untilNextWork).ConfigureAwait(false);
+                // Writers wake the sender only when it would otherwise be late; tell the queue when that is.
+                long wakeAt = queue.OnSenderSleeping(untilNextWork == Timeout.InfiniteTimeSpan ? long.MaxValue : now + (long)(untilNextWork.TotalSeconds * _timeProvider.TimestampFrequency));
+                TimeSpan wait = wakeAt == long.MaxValue ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(Math.Max(0, wakeAt - now) / (double)_timeProvider.TimestampFrequency);
+                await WaitForWorkAsync(idle: queue.Count == 0 || SenderAtBound, wait).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (_abortSends.IsCancellationRequested)
@@ -767,23 +873,18 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
 
     /// <param name="idle">Whether the sender has taken all it can: what <see cref="WhenSenderIdleAsync"/> waits for.</param>
     /// <param name="untilNextWork">When the next deadline, retry or probe is due.</param>
-    private async Task WaitForWorkAsync(bool idle, TimeSpan untilNextWork)
+    private Task WaitForWorkAsync(bool idle, TimeSpan untilNextWork)
     {
-        using var stopWaiting = new CancellationTokenSource();
-        Task woken = _wake.WaitAsync(stopWaiting.Token);
-        Task deadline = untilNextWork == Timeout.InfiniteTimeSpan
-            ? Task.Delay(Timeout.Infinite, stopWaiting.Token)
-            : Task.Delay(untilNextWork, _timeProvider, stopWaiting.Token);
+        _wake.SetAfter(untilNextWork);
+        Task woken = _wake.WaitAsync();
 
-        // Signalled only once the deadline timer exists, so that a test advancing a fake clock cannot get ahead of it.
+        // Signalled only once the deadline timer is armed, so that a test advancing a fake clock cannot get ahead of it.
         if (idle)
         {
             Interlocked.Exchange(ref _senderIdle, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         }
 
-        await Task.WhenAny(woken, deadline).ConfigureAwait(false);
-        await stopWaiting.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(woken, deadline).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+        return woken;
     }
 
     /// <summary>
@@ -791,7 +892,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     /// reads the stream sees the gap where it is. At most one report per interval; the report's timestamp is that
     /// event's, and it sorts before it.
     /// </summary>
-    private void ReportDropsInStream(StreamBuffer stream, DateTimeOffset timestamp, long now)
+    private void ReportDropsInStream(StreamBuffer stream, long timestampMs, long now)
     {
         if (!_reportDropsInStream || (_lastInBandReport is { } last && _timeProvider.GetElapsedTime(last, now) < s_inBandReportInterval))
         {
@@ -824,10 +925,10 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
 
         _lastInBandReport = now;
         string message = $"Watchtower: {total} {(total == 1 ? "event" : "events")} dropped: {string.Join(", ", parts)}.";
-        int size = BatchRules.SizeOf(message);
-        Interlocked.Increment(ref _pending);
-        Hold(1, size);
-        stream.Add(ToBatchEvent(new LogEvent(timestamp, stream.Name, message, size)), now, NextBatchId);
+        byte[] utf8 = System.Text.Encoding.UTF8.GetBytes(message);
+        Interlocked.Increment(ref _acceptedOutsideQueue);
+        Hold(1, utf8.Length + CloudWatchLogHandlerOptions.EventOverhead);
+        stream.Add(utf8, timestampMs, now, now, _nextBatchId);
     }
 
     private void ForgetIdleStreams(Dictionary<string, StreamBuffer> streams, long now)
@@ -856,7 +957,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         finally
         {
             _completedSends.Enqueue((batch, outcome));
-            _wake.Release();
+            _wake.Set();
         }
     }
 
@@ -875,6 +976,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
 
         if (!DropEventsOutsideAcceptedWindow(batch))
         {
+            batch.ReturnBuffers();
             return new SendOutcome(SendResult.Finished);
         }
 
@@ -882,7 +984,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         if (batch.MayHaveBeenDelivered)
         {
             // The last attempt may have been stored although its answer was lost: this one can duplicate it.
-            _metrics.OnPossiblyDuplicated(batch.Events.Length);
+            _metrics.OnPossiblyDuplicated(batch.Count);
             batch.MayHaveBeenDelivered = false;
         }
 
@@ -892,10 +994,11 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
             {
                 try
                 {
-                    PutLogEventsResponse response = await _client.PutLogEventsOnceAsync(_logGroupName, batch.StreamName, batch.Events, _abortSends.Token).ConfigureAwait(false);
+                    PutLogEventsResponse response = await _client.PutLogEventsOnceAsync(batch.Body, _abortSends.Token).ConfigureAwait(false);
                     int rejected = ReportRejected(response.RejectedLogEventsInfo, batch);
-                    _metrics.OnBatchSent(batch.Events.Length - rejected, batch.Bytes);
-                    Release(batch.Events.Length, batch.Bytes);
+                    _metrics.OnBatchSent(batch.Count - rejected, batch.Bytes);
+                    Release(batch.Count, batch.Bytes);
+                    batch.ReturnBuffers();
                     return new SendOutcome(SendResult.Finished, Accepted: true);
                 }
                 catch (CloudWatchLogsException e) when (e.Kind == CloudWatchErrorKind.ResourceNotFound && created < MaxCreateAttempts)
@@ -916,10 +1019,12 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         catch (OperationCanceledException) when (_abortSends.IsCancellationRequested)
         {
             // Shutdown ran out of time; disposal counts these as not delivered.
+            batch.BodyReusable = false;
             return new SendOutcome(SendResult.Abandoned);
         }
         catch (Exception e)
         {
+            batch.BodyReusable = false;
             return Finish(batch, DropReason.DeliveryFailed, "deliver-unexpected", $"Failed to deliver logs: {e.GetType().Name}: {e.Message}");
         }
     }
@@ -927,6 +1032,12 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     /// <summary>The error taxonomy: what to do with a batch whose attempt failed.</summary>
     private SendOutcome OnSendFailed(Batch batch, CloudWatchLogsException error)
     {
+        if (error.StatusCode is null && error.Kind == CloudWatchErrorKind.Transient)
+        {
+            // A timeout or a lost connection: the HTTP stack may not be done with the body yet, so it is never reused.
+            batch.BodyReusable = false;
+        }
+
         switch (error.Kind)
         {
             case CloudWatchErrorKind.Throttling or CloudWatchErrorKind.Transient:
@@ -941,9 +1052,9 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                 }
 
                 return Finish(batch, DropReason.RetryTimeLimit, "retry-time-limit",
-                    $"Failed to deliver logs: {batch.Events.Length} events for log stream '{batch.StreamName}' were dropped after {batch.Attempts} attempts over {elapsed.TotalSeconds:0.###} s (RetryTimeLimit); the last error was {error.ErrorCode}: {error.ServiceMessage}");
+                    $"Failed to deliver logs: {batch.Count} events for log stream '{batch.StreamName}' were dropped after {batch.Attempts} attempts over {elapsed.TotalSeconds:0.###} s (RetryTimeLimit); the last error was {error.ErrorCode}: {error.ServiceMessage}");
 
-            case CloudWatchErrorKind.InvalidParameter when batch.Events.Length > 1:
+            case CloudWatchErrorKind.InvalidParameter when batch.Count > 1:
                 // Find the offending events by halving: the others are delivered, and only those are dropped.
                 _metrics.OnRetry();
                 return new SendOutcome(SendResult.Split);
@@ -961,8 +1072,9 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
 
     private SendOutcome Finish(Batch batch, DropReason reason, string warningKind, string warning)
     {
-        Drop(reason, warningKind, warning, batch.Events.Length);
-        Release(batch.Events.Length, batch.Bytes);
+        Drop(reason, warningKind, warning, batch.Count);
+        Release(batch.Count, batch.Bytes);
+        batch.ReturnBuffers();
         return new SendOutcome(SendResult.Finished);
     }
 
@@ -981,10 +1093,10 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         _metrics.OnDropped(DropReason.RejectedTooNew, tooNew);
         _warnings.Warn("outside-window", $"Not sending {outside} events for log stream '{batch.StreamName}' that CloudWatch Logs would refuse (older than 14 days: {tooOld}, older than the retention: {expired}, more than 2 hours ahead: {tooNew}). Check the clock and the timestamps given.");
         long bytesBefore = batch.Bytes;
-        int countBefore = batch.Events.Length;
+        int countBefore = batch.Count;
         batch.Keep(tooOld + expired, countBefore - outside);
-        Release(countBefore - batch.Events.Length, bytesBefore - batch.Bytes);
-        return batch.Events.Length > 0;
+        Release(countBefore - batch.Count, bytesBefore - batch.Bytes);
+        return batch.Count > 0;
     }
 
     /// <summary>Counts and warns about the events of a sent batch that the service refused; returns how many.</summary>
@@ -995,7 +1107,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
             return 0;
         }
 
-        int count = batch.Events.Length;
+        int count = batch.Count;
         (int expired, int tooOld, int tooNew) = info.CountRejectedByReason(count);
         _metrics.OnDropped(DropReason.RejectedExpired, expired);
         _metrics.OnDropped(DropReason.RejectedTooOld, tooOld);
@@ -1028,3 +1140,58 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
 
     private readonly record struct SendOutcome(SendResult Result, TimeSpan Delay = default, bool Accepted = false, CloudWatchLogsException? Error = null);
 }
+
+/// <summary>
+/// One logger's stream names, cached so that the caller's path renders nothing: once for a template that depends on
+/// neither time nor thread, once per span of time (a day for a daily stream) for one that depends on time.
+/// Thread-safe; the names are shared strings, which the sender uses to see runs of one stream.
+/// </summary>
+internal sealed class LoggerStreamName
+{
+    private readonly CloudWatchLogHandler _handler;
+    private readonly string _loggerName;
+    private readonly string? _fixed;
+    private TimeSpanName? _current;
+
+    public LoggerStreamName(CloudWatchLogHandler handler, string loggerName)
+    {
+        _handler = handler;
+        _loggerName = loggerName;
+        StreamNameTemplate template = handler.Template;
+        if (!template.DependsOnTime && !template.DependsOnThread)
+        {
+            _fixed = handler.StreamNameFor(loggerName, default);
+        }
+    }
+
+    /// <summary>The stream of this logger's event at <paramref name="timestamp"/>.</summary>
+    public string For(DateTimeOffset timestamp)
+    {
+        if (_fixed is not null)
+        {
+            return _fixed;
+        }
+
+        StreamNameTemplate template = _handler.Template;
+        long span = template.TimeBucketTicks;
+        if (template.DependsOnThread || span == 0)
+        {
+            return _handler.StreamNameFor(_loggerName, timestamp);
+        }
+
+        long ticks = timestamp.UtcTicks;
+        TimeSpanName? current = Volatile.Read(ref _current);
+        if (current is not null && ticks >= current.From && ticks < current.Until)
+        {
+            return current.Name;
+        }
+
+        long from = ticks - (ticks % span);
+        string name = _handler.StreamNameFor(_loggerName, timestamp);
+        Volatile.Write(ref _current, new TimeSpanName(from, from + span, name));
+        return name;
+    }
+
+    private sealed record TimeSpanName(long From, long Until, string Name);
+}
+

@@ -1,16 +1,38 @@
+using System.Runtime.CompilerServices;
+using Watchtower.CloudWatch;
+
 namespace Watchtower.Shipping;
 
 /// <summary>
-/// A sealed batch: events in timestamp order (ties in arrival order), ready for PutLogEvents, with its delivery state.
-/// Between attempts only the sender loop touches it; during an attempt only the sending task does.
+/// Where one event sits in its batch's body: <see cref="Offset"/> and <see cref="Length"/> frame its
+/// <c>{"timestamp":…,"message":"…"}</c>, so that a batch can be re-ordered, halved or trimmed by copying bytes.
+/// </summary>
+/// <param name="TimestampMs">When the event happened, in milliseconds since the Unix epoch.</param>
+/// <param name="Offset">Where the event's JSON object starts in the body.</param>
+/// <param name="Length">The JSON object's length.</param>
+/// <param name="Size">The event's size as CloudWatch counts it (message UTF-8 bytes plus 26).</param>
+internal readonly record struct EventSlot(long TimestampMs, int Offset, int Length, int Size);
+
+/// <summary>
+/// A sealed batch: its PutLogEvents body, ready to hash and send as it is, events in timestamp order (ties in arrival
+/// order), with its delivery state. Between attempts only the sender loop touches it; during an attempt only the
+/// sending task does. Its buffers are pooled and go back when the batch is finished.
 /// </summary>
 internal sealed class Batch
 {
-    public Batch(long id, string streamName, InputLogEvent[] events, long bytes)
+    private readonly byte[] _prefix;
+    private byte[] _body;
+    private EventSlot[] _events;
+
+    private Batch(long id, string streamName, byte[] prefix, byte[] body, int bodyLength, EventSlot[] events, int count, long bytes)
     {
         Id = id;
         StreamName = streamName;
-        Events = events;
+        _prefix = prefix;
+        _body = body;
+        BodyLength = bodyLength;
+        _events = events;
+        Count = count;
         Bytes = bytes;
     }
 
@@ -19,7 +41,14 @@ internal sealed class Batch
 
     public string StreamName { get; }
 
-    public InputLogEvent[] Events { get; private set; }
+    /// <summary>The request body.</summary>
+    public ReadOnlyMemory<byte> Body => _body.AsMemory(0, BodyLength);
+
+    public int BodyLength { get; private set; }
+
+    public int Count { get; private set; }
+
+    public ReadOnlySpan<EventSlot> Events => _events.AsSpan(0, Count);
 
     /// <summary>The batch's size as CloudWatch counts it.</summary>
     public long Bytes { get; private set; }
@@ -36,51 +65,141 @@ internal sealed class Batch
     /// <summary>Whether this attempt is the circuit breaker's probe.</summary>
     public bool IsProbe { get; set; }
 
+    /// <summary>
+    /// False once an attempt was abandoned mid-request: the HTTP stack may still read the body, so it is left to the
+    /// garbage collector rather than reused.
+    /// </summary>
+    public bool BodyReusable { get; set; } = true;
+
+    /// <summary>Takes over an open batch's buffers, re-ordering the events by timestamp first if they arrived out of order.</summary>
+    public static Batch Seal(long id, string streamName, byte[] prefix, byte[] body, int bodyLength, EventSlot[] events, int count, long bytes, bool sorted)
+    {
+        if (sorted)
+        {
+            return new Batch(id, streamName, prefix, body, bodyLength, events, count, bytes);
+        }
+
+        // Stable by arrival: sort (timestamp, position) pairs, then copy the events into a new body in that order.
+        var order = new (long TimestampMs, int Position)[count];
+        for (int i = 0; i < count; i++)
+        {
+            order[i] = (events[i].TimestampMs, i);
+        }
+
+        Array.Sort(order);
+        var reordered = new EventSlot[count];
+        for (int i = 0; i < count; i++)
+        {
+            reordered[i] = events[order[i].Position];
+        }
+
+        Batch batch = Build(id, streamName, prefix, body, reordered);
+        BatchArrays.ReturnBody(body);
+        BatchArrays.ReturnSlots(events);
+        return batch;
+    }
+
     /// <summary>Keeps <paramref name="count"/> events from <paramref name="start"/> (the others were dropped and counted).</summary>
     public void Keep(int start, int count)
     {
-        Events = Events.AsSpan(start, count).ToArray();
-        Bytes = SizeOf(Events);
+        Batch kept = Build(Id, StreamName, _prefix, _body, Events.Slice(start, count));
+        ReturnBuffers();
+        (_body, BodyLength, _events, Count, Bytes) = (kept._body, kept.BodyLength, kept._events, kept.Count, kept.Bytes);
     }
 
-    /// <summary>Splits the batch in two halves, in order, each with a fresh delivery state.</summary>
+    /// <summary>Splits the batch in two halves, in order, each with a fresh delivery state; this one is finished with.</summary>
     public (Batch First, Batch Second) Split()
     {
-        int half = Events.Length / 2;
-        InputLogEvent[] first = Events[..half];
-        InputLogEvent[] second = Events[half..];
-        return (new Batch(Id, StreamName, first, SizeOf(first)), new Batch(Id, StreamName, second, SizeOf(second)));
+        int half = Count / 2;
+        Batch first = Build(Id, StreamName, _prefix, _body, Events[..half]);
+        Batch second = Build(Id, StreamName, _prefix, _body, Events[half..]);
+        ReturnBuffers();
+        return (first, second);
     }
 
-    private static long SizeOf(InputLogEvent[] events)
+    /// <summary>Gives the buffers back to the pool; the batch is not used again.</summary>
+    public void ReturnBuffers()
     {
-        long bytes = 0;
-        foreach (InputLogEvent logEvent in events)
+        if (BodyReusable && _body.Length > 0)
         {
-            bytes += BatchRules.SizeOf(logEvent.Message);
+            BatchArrays.ReturnBody(_body);
         }
 
-        return bytes;
+        if (_events.Length > 0)
+        {
+            BatchArrays.ReturnSlots(_events);
+        }
+
+        _body = [];
+        _events = [];
+        BodyLength = 0;
+        Count = 0;
+    }
+
+    /// <summary>A body holding the given events of <paramref name="source"/>, in the given order.</summary>
+    private static Batch Build(long id, string streamName, byte[] prefix, byte[] source, ReadOnlySpan<EventSlot> events)
+    {
+        int length = prefix.Length + PutLogEventsBody.Suffix.Length;
+        long bytes = 0;
+        foreach (EventSlot e in events)
+        {
+            length += e.Length + 1;
+            bytes += e.Size;
+        }
+
+        byte[] body = BatchArrays.RentBody(length);
+        EventSlot[] slots = BatchArrays.RentSlots(Math.Max(events.Length, 1));
+        prefix.CopyTo(body, 0);
+        int at = prefix.Length;
+        for (int i = 0; i < events.Length; i++)
+        {
+            EventSlot e = events[i];
+            if (i > 0)
+            {
+                body[at++] = (byte)',';
+            }
+
+            source.AsSpan(e.Offset, e.Length).CopyTo(body.AsSpan(at));
+            slots[i] = e with { Offset = at };
+            at += e.Length;
+        }
+
+        PutLogEventsBody.Suffix.CopyTo(body.AsSpan(at));
+        at += PutLogEventsBody.Suffix.Length;
+        return new Batch(id, streamName, prefix, body, at, slots, events.Length, bytes);
     }
 }
 
 /// <summary>
-/// One stream's events on their way out: the open batch that events join, and the sealed batches that wait
-/// for the stream's previous request to finish (one request per stream at a time keeps each stream in order).
-/// Touched only by the sender loop.
+/// One stream's events on their way out: the open batch that events join, written straight into its request body,
+/// and the sealed batches that wait for the stream's previous request to finish (one request per stream at a time
+/// keeps each stream in order). Touched only by the sender loop.
 /// </summary>
 internal sealed class StreamBuffer
 {
-    private readonly BatchRules _rules;
-    private readonly List<BatchEvent> _open = [];
-    private long _openBytes;
-    private DateTimeOffset _min;
-    private DateTimeOffset _max;
+    private const int MinBodyCapacity = 4 * 1024;
 
-    public StreamBuffer(string name, BatchRules rules)
+    private readonly BatchRules _rules;
+    private readonly byte[] _prefix;
+    private byte[]? _body;
+    private EventSlot[]? _events;
+    private int _bodyLength;
+    private int _count;
+    private long _bytes;
+    private long _min;
+    private long _max;
+    private long _last;
+    private bool _sorted;
+
+    // What the last sealed batch needed: the next one starts that large, so that a busy stream's body is not regrown each time.
+    private int _bodyCapacityHint = MinBodyCapacity;
+    private int _eventCapacityHint = 16;
+
+    public StreamBuffer(string name, BatchRules rules, string logGroupName)
     {
         Name = name;
         _rules = rules;
+        _prefix = PutLogEventsBody.Prefix(logGroupName, name);
     }
 
     public string Name { get; }
@@ -97,73 +216,99 @@ internal sealed class StreamBuffer
     /// <summary>Whether a request for this stream is in flight.</summary>
     public bool InFlight { get; set; }
 
-    /// <summary>When the open batch's first event arrived: the delivery deadline counts from here.</summary>
+    /// <summary>No later than when the open batch's first event arrived: the delivery deadline counts from here.</summary>
     public long OpenedAt { get; private set; }
 
-    public int OpenCount => _open.Count;
+    public int OpenCount => _count;
 
     /// <summary>When the stream last had anything to do, for forgetting idle streams.</summary>
     public long LastActive { get; set; }
 
-    public bool IsIdle => _open.Count == 0 && Sealed.Count == 0 && !InFlight;
+    public bool IsIdle => _count == 0 && Sealed.Count == 0 && !InFlight;
 
     /// <summary>Adds an event, first sealing the open batch if the event would break a batch rule.</summary>
-    public void Add(BatchEvent logEvent, long now, Func<long> nextBatchId)
+    /// <param name="utf8Message">The message, 1 byte or more.</param>
+    /// <param name="timestampMs">When it happened.</param>
+    /// <param name="arrivedAt">A TimeProvider timestamp no later than its arrival, for the delivery deadline.</param>
+    /// <param name="now">The sender's clock now.</param>
+    /// <param name="nextBatchId">Numbers batches as they are sealed.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Add(ReadOnlySpan<byte> utf8Message, long timestampMs, long arrivedAt, long now, Func<long> nextBatchId)
     {
-        if (!_rules.Fits(_open.Count, _openBytes, _min, _max, logEvent))
+        int size = utf8Message.Length + CloudWatchLogHandlerOptions.EventOverhead;
+        if (!_rules.Fits(_count, _bytes, _min, _max, timestampMs, size))
         {
             Seal(nextBatchId());
         }
 
-        if (_open.Count == 0)
+        int framed = PutLogEventsBody.FramedLength(PutLogEventsBody.EscapedLength(utf8Message));
+        if (_count == 0)
         {
-            OpenedAt = now;
-            _min = _max = logEvent.Timestamp;
+            OpenedAt = arrivedAt;
+            _min = _max = _last = timestampMs;
+            _sorted = true;
+            _body = BatchArrays.RentBody(Math.Max(_bodyCapacityHint, _prefix.Length + framed + PutLogEventsBody.Suffix.Length));
+            _events = BatchArrays.RentSlots(_eventCapacityHint);
+            _prefix.CopyTo(_body, 0);
+            _bodyLength = _prefix.Length;
         }
         else
         {
-            if (logEvent.Timestamp < _min)
-            {
-                _min = logEvent.Timestamp;
-            }
-
-            if (logEvent.Timestamp > _max)
-            {
-                _max = logEvent.Timestamp;
-            }
+            _min = Math.Min(_min, timestampMs);
+            _max = Math.Max(_max, timestampMs);
+            _sorted &= timestampMs >= _last;
+            _last = timestampMs;
+            EnsureCapacity(framed + PutLogEventsBody.Suffix.Length);
         }
 
-        _open.Add(logEvent);
-        _openBytes += logEvent.Size;
+        (int written, int eventStart) = PutLogEventsBody.WriteEvent(_body.AsSpan(_bodyLength), _count == 0, timestampMs, utf8Message);
+        _events![_count++] = new EventSlot(timestampMs, _bodyLength + eventStart, written - eventStart, size);
+        _bodyLength += written;
+        _bytes += size;
         LastActive = now;
 
-        if (_open.Count == _rules.MaxCount || _openBytes == _rules.MaxBytes)
+        if (_count == _rules.MaxCount || _bytes == _rules.MaxBytes)
         {
             Seal(nextBatchId());
         }
     }
 
-    /// <summary>Seals the open batch, if it has events, sorting them by timestamp and keeping arrival order for equal ones.</summary>
+    /// <summary>Seals the open batch, if it has events, in timestamp order (arrival order for equal timestamps).</summary>
     public void Seal(long batchId)
     {
-        if (_open.Count == 0)
+        if (_count == 0)
         {
             return;
         }
 
-        _open.Sort(static (a, b) =>
+        PutLogEventsBody.Suffix.CopyTo(_body.AsSpan(_bodyLength));
+        _bodyLength += PutLogEventsBody.Suffix.Length;
+        _bodyCapacityHint = Math.Max(MinBodyCapacity, _bodyLength);
+        _eventCapacityHint = Math.Max(16, _count);
+        Sealed.AddLast(Batch.Seal(batchId, Name, _prefix, _body!, _bodyLength, _events!, _count, _bytes, _sorted));
+        _body = null;
+        _events = null;
+        _bodyLength = 0;
+        _count = 0;
+        _bytes = 0;
+    }
+
+    private void EnsureCapacity(int more)
+    {
+        if (_bodyLength + more > _body!.Length)
         {
-            int byTime = a.Timestamp.UtcTicks.CompareTo(b.Timestamp.UtcTicks);
-            return byTime != 0 ? byTime : a.Sequence.CompareTo(b.Sequence);
-        });
-        var events = new InputLogEvent[_open.Count];
-        for (int i = 0; i < events.Length; i++)
-        {
-            events[i] = new InputLogEvent(_open[i].Timestamp, _open[i].Message);
+            byte[] larger = BatchArrays.RentBody(Math.Max(_body.Length * 2, _bodyLength + more));
+            _body.AsSpan(0, _bodyLength).CopyTo(larger);
+            BatchArrays.ReturnBody(_body);
+            _body = larger;
         }
 
-        Sealed.AddLast(new Batch(batchId, Name, events, _openBytes));
-        _open.Clear();
-        _openBytes = 0;
+        if (_count == _events!.Length)
+        {
+            EventSlot[] larger = BatchArrays.RentSlots(_events.Length * 2);
+            _events.AsSpan().CopyTo(larger);
+            BatchArrays.ReturnSlots(_events);
+            _events = larger;
+        }
     }
 }

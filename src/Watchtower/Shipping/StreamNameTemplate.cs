@@ -21,6 +21,19 @@ internal sealed class StreamNameTemplate
         Template = template;
         DependsOnTime = segments.Any(s => s.Kind is SegmentKind.Strftime or SegmentKind.Utc);
         DependsOnThread = segments.Any(s => s.Kind == SegmentKind.ThreadName);
+        long bucket = TimeSpan.TicksPerDay;
+        foreach (Segment segment in segments)
+        {
+            long unit = segment.Kind switch
+            {
+                SegmentKind.Strftime => StrftimeUnit(segment.Argument),
+                SegmentKind.Utc => DotNetFormatUnit(segment.Argument),
+                _ => TimeSpan.TicksPerDay,
+            };
+            bucket = Math.Min(bucket, unit);
+        }
+
+        TimeBucketTicks = bucket;
     }
 
     private enum SegmentKind
@@ -39,6 +52,12 @@ internal sealed class StreamNameTemplate
 
     /// <summary>Whether the name changes with the event's time; if not, a name can be cached per logger and thread.</summary>
     public bool DependsOnTime { get; }
+
+    /// <summary>
+    /// For a name that depends on time: the span (in ticks, aligned to midnight UTC) within which it cannot change, so
+    /// that it can be rendered once per span; 0 when it may change at any moment (fractions of a second).
+    /// </summary>
+    public long TimeBucketTicks { get; }
 
     /// <summary>Whether the name changes with the calling thread.</summary>
     public bool DependsOnThread { get; }
@@ -223,6 +242,57 @@ internal sealed class StreamNameTemplate
 
         segment = new Segment(kind.Value, argument ?? string.Empty);
         return true;
+    }
+
+    /// <summary>The finest unit a strftime format shows: a day for dates, an hour, a minute, a second, or 0 for fractions.</summary>
+    private static long StrftimeUnit(string format)
+    {
+        long unit = TimeSpan.TicksPerDay;
+        for (int i = 0; i + 1 < format.Length; i++)
+        {
+            if (format[i] != '%')
+            {
+                continue;
+            }
+
+            i++;
+            unit = Math.Min(unit, format[i] switch
+            {
+                'f' => 0,
+                'S' or 'T' or 'X' or 'c' or 'r' => TimeSpan.TicksPerSecond,
+                'M' or 'R' => TimeSpan.TicksPerMinute,
+                'H' or 'I' or 'p' => TimeSpan.TicksPerHour,
+                _ => TimeSpan.TicksPerDay,
+            });
+        }
+
+        return unit;
+    }
+
+    /// <summary>The same for a .NET date format; a one-letter standard format other than a date counts as fractions, to be safe.</summary>
+    private static long DotNetFormatUnit(string format)
+    {
+        if (format.Length == 1)
+        {
+            return format[0] is 'd' or 'D' or 'M' or 'm' or 'Y' or 'y' ? TimeSpan.TicksPerDay : 0;
+        }
+
+        if (format.AsSpan().IndexOfAny('f', 'F') >= 0)
+        {
+            return 0;
+        }
+
+        if (format.Contains('s', StringComparison.Ordinal))
+        {
+            return TimeSpan.TicksPerSecond;
+        }
+
+        if (format.Contains('m', StringComparison.Ordinal))
+        {
+            return TimeSpan.TicksPerMinute;
+        }
+
+        return format.AsSpan().IndexOfAny('H', 'h', 't') >= 0 ? TimeSpan.TicksPerHour : TimeSpan.TicksPerDay;
     }
 
     private sealed record Segment(SegmentKind Kind, string Argument);

@@ -131,8 +131,8 @@ public sealed class CloudWatchLogsClientTests : IDisposable
             "{\"logGroupName\":\"g\",\"logStreamName\":\"s\",\"logEvents\":[" +
             "{\"timestamp\":1795428000123,\"message\":\"Zoë says \\\"hi\\\"\\n\\ttab ✓ 日本\"}," +
             "{\"timestamp\":1795428000124,\"message\":\"lone \uFFFD surrogate\"}," +
-            // System.Text.Json escapes characters beyond the BMP even when relaxed; the service decodes them to the same bytes.
-            "{\"timestamp\":1795428000125,\"message\":\"emoji \\uD83D\\uDE00 </script>\"}]}";
+            // Characters beyond the BMP go as their UTF-8 bytes, as counted: only quote, backslash and controls are escaped.
+            "{\"timestamp\":1795428000125,\"message\":\"emoji 😀 </script>\"}]}";
         Assert.Equal(expected, Assert.Single(_handler.Requests).BodyText);
     }
 

@@ -155,6 +155,45 @@ public sealed class CloudWatchLoggerProviderTests : IAsyncDisposable
         Assert.DoesNotContain('\n', line);
     }
 
+    [Theory]
+    [InlineData("app/{strftime:%Y-%m-%d}", "app/2026-11-23", "app/2026-11-24")]
+    [InlineData("app/{utc:yyyy-MM-dd-HH}", "app/2026-11-23-23", "app/2026-11-24-00")]
+    [InlineData("app/{strftime:%H%M%S}.{strftime:%f}", "app/235959.999000", "app/000000.000000")]
+    public async Task TimeTemplates_RollExactlyAtTheBoundary_ThroughEachLoggersCachedName(string template, string before, string after)
+    {
+        await using CloudWatchLoggerProvider provider = CreateProvider(o => { o.LogStreamName = template; o.Format = CloudWatchLogFormat.Text; });
+        using ILoggerFactory factory = Factory(provider);
+        ILogger logger = factory.CreateLogger("Orders");
+        var midnight = new DateTimeOffset(2026, 11, 24, 0, 0, 0, TimeSpan.Zero);
+
+        // The clock is the event's time: each logger caches its name for a span and must notice the span's end.
+        foreach (DateTimeOffset at in new[] { midnight.AddMilliseconds(-2), midnight.AddMilliseconds(-1), midnight, midnight.AddMilliseconds(1) })
+        {
+            _clock.SetUtcNow(at);
+            logger.LogInformation("at {At}", at.ToString("HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        await provider.FlushAsync();
+
+        Assert.Contains(before, _fake.StreamNames(Group));
+        Assert.Contains(after, _fake.StreamNames(Group));
+        Assert.All(_fake.Messages(Group, before), m => Assert.Contains("at 23:59:59.99", m, StringComparison.Ordinal));
+        Assert.All(_fake.Messages(Group, after), m => Assert.Contains("at 00:00:00.00", m, StringComparison.Ordinal));
+        Assert.Equal(4, _fake.AllMessages(Group).Count);
+    }
+
+    [Fact]
+    public async Task Text_NonAsciiAndLoneSurrogates_AreSentAsTheirUtf8()
+    {
+        await using CloudWatchLoggerProvider provider = CreateProvider(o => o.Format = CloudWatchLogFormat.Text);
+        using ILoggerFactory factory = Factory(provider);
+
+        factory.CreateLogger("Zoë").LogInformation("注文 {Id} ✓ 😀 \ud800 \"quoted\" \\ \t", 42);
+        await provider.FlushAsync();
+
+        Assert.EndsWith("Information Zoë: 注文 42 ✓ 😀 \ufffd \"quoted\" \\ \t", Assert.Single(_fake.AllMessages(Group)), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task EmptyMessage_IsNotSentButCounted()
     {

@@ -1,0 +1,148 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Unicode;
+
+namespace Watchtower.Extensions.Logging;
+
+/// <summary>
+/// A growable UTF-8 buffer that one event's message is written into, reused by its thread so that formatting an
+/// event allocates nothing. <see cref="Rent"/> hands the thread's buffer out and <see cref="Return"/> takes it back;
+/// a nested call (a value's ToString that logs) gets a fresh one instead of writing over the outer event.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The JSON writer writes into this buffer and holds nothing to release; it is flushed after each event.")]
+internal sealed class Utf8Buffer : IBufferWriter<byte>
+{
+    // A thread keeps a buffer up to this size; one grown larger for a huge event is let go afterwards.
+    private const int MaxRetainedSize = 64 * 1024;
+
+    [ThreadStatic]
+    private static Utf8Buffer? t_cached;
+
+    private byte[] _buffer = new byte[1024];
+    private System.Text.Json.Utf8JsonWriter? _json;
+
+    public int Length { get; private set; }
+
+    /// <summary>What has been written, writable so that the engine can cut an over-long message in place.</summary>
+    public Span<byte> Written => _buffer.AsSpan(0, Length);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static Utf8Buffer Rent()
+    {
+        Utf8Buffer? buffer = t_cached;
+        if (buffer is null)
+        {
+            return new Utf8Buffer();
+        }
+
+        t_cached = null;
+        buffer.Length = 0;
+        return buffer;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Return(Utf8Buffer buffer)
+    {
+        if (buffer._buffer.Length <= MaxRetainedSize)
+        {
+            t_cached = buffer;
+        }
+    }
+
+    /// <summary>A JSON writer that writes into this buffer, made once per buffer and reset for each event.</summary>
+    public System.Text.Json.Utf8JsonWriter JsonWriter(System.Text.Json.JsonWriterOptions options)
+    {
+        if (_json is null)
+        {
+            _json = new System.Text.Json.Utf8JsonWriter(this, options);
+        }
+        else
+        {
+            _json.Reset(this);
+        }
+
+        return _json;
+    }
+
+    public void Advance(int count) => Length += count;
+
+    public Memory<byte> GetMemory(int sizeHint = 0)
+    {
+        Ensure(Math.Max(sizeHint, 1));
+        return _buffer.AsMemory(Length);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public Span<byte> GetSpan(int sizeHint = 0)
+    {
+        Ensure(Math.Max(sizeHint, 1));
+        return _buffer.AsSpan(Length);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Append(ReadOnlySpan<byte> utf8)
+    {
+        Ensure(utf8.Length);
+        utf8.CopyTo(_buffer.AsSpan(Length));
+        Length += utf8.Length;
+    }
+
+    public void Append(byte b)
+    {
+        Ensure(1);
+        _buffer[Length++] = b;
+    }
+
+    /// <summary>Appends text as UTF-8; invalid UTF-16 (a lone surrogate) becomes U+FFFD, as CloudWatch would count it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Append(ReadOnlySpan<char> text)
+    {
+        // Most text is ASCII: try with one byte per character first, and make room for the worst case only if needed.
+        Ensure(text.Length);
+        OperationStatus status = Utf8.FromUtf16(text, _buffer.AsSpan(Length), out int read, out int written);
+        Length += written;
+        if (status == OperationStatus.DestinationTooSmall)
+        {
+            ReadOnlySpan<char> rest = text[read..];
+            Ensure(Encoding.UTF8.GetMaxByteCount(rest.Length));
+            Utf8.FromUtf16(rest, _buffer.AsSpan(Length), out _, out written);
+            Length += written;
+        }
+    }
+
+    /// <summary>Appends text on one line: line breaks become a literal \n and carriage returns are left out.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void AppendOneLine(ReadOnlySpan<char> text)
+    {
+        int start = Length;
+        Append(text);
+        Span<byte> appended = _buffer.AsSpan(start, Length - start);
+        int first = appended.IndexOfAny((byte)'\r', (byte)'\n');
+        if (first < 0)
+        {
+            return;
+        }
+
+        // Rare: rewrite the tail from the first break on (each '\n' grows by one byte).
+        byte[] tail = appended[first..].ToArray();
+        Length = start + first;
+        foreach (byte b in tail)
+        {
+            switch (b)
+            {
+                case (byte)'\r': break;
+                case (byte)'\n': Append("\\n"u8); break;
+                default: Append(b); break;
+            }
+        }
+    }
+
+    private void Ensure(int more)
+    {
+        if (Length + more > _buffer.Length)
+        {
+            Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, Length + more));
+        }
+    }
+}
