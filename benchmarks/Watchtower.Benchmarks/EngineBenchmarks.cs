@@ -15,7 +15,9 @@ public class EngineBenchmarks
 {
     private const int EventsPerBatch = 1_048_576 / 126;
 
-    private readonly InputLogEvent[] _batch = [.. Enumerable.Range(0, EventsPerBatch).Select(i => new InputLogEvent(DateTimeOffset.UnixEpoch.AddMilliseconds(i), ThroughputRun.MessageOf(100)))];
+    private readonly byte[] _message = System.Text.Encoding.UTF8.GetBytes(ThroughputRun.MessageOf(100));
+    private readonly BatchRules _rules = new(CloudWatchLogHandlerOptions.ServiceMaxBatchSize, CloudWatchLogHandlerOptions.ServiceMaxBatchCount, CloudWatchLogHandlerOptions.ServiceMaxMessageSize);
+    private long _batchIds;
     private readonly byte[] _body = RandomNumberGenerator.GetBytes(1_048_576);
     private readonly SigV4Signer _signer = new("us-east-1", "logs");
     private readonly SigningCredentials _credentials = new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", null);
@@ -30,9 +32,25 @@ public class EngineBenchmarks
     private readonly StreamNameTemplate _dailyTemplate = StreamNameTemplate.Parse("{logger_name}/{strftime:%Y-%m-%d}");
     private readonly DateTimeOffset _now = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
 
-    /// <summary>840 KB of message bytes per call: MB/s = 0.84 / mean seconds.</summary>
+    /// <summary>
+    /// The engine's encoding: 8,322 messages added to a stream's open batch (each copied once into the request body,
+    /// escaped where JSON needs it) and sealed. 832 KB of message bytes per call: MB/s = 0.832 / mean seconds.
+    /// </summary>
     [Benchmark]
-    public byte[] EncodeFullBatch() => CloudWatchLogsClient.WritePutLogEventsBody("group", "stream", _batch);
+    public int EncodeFullBatch()
+    {
+        var stream = new StreamBuffer("stream", _rules, "group");
+        for (int i = 0; i < EventsPerBatch; i++)
+        {
+            stream.Add(_message, 1_764_000_000_000 + i, 0, 0, () => ++_batchIds);
+        }
+
+        stream.Seal(++_batchIds);
+        Batch batch = stream.Sealed.First!.Value;
+        int length = batch.BodyLength;
+        batch.ReturnBuffers();
+        return length;
+    }
 
     [Benchmark(Baseline = true)]
     public byte[] Sha256Of1MiB() => SHA256.HashData(_body);

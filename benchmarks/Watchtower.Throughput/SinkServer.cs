@@ -139,18 +139,27 @@ public sealed class SinkServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Counts events by their "timestamp" keys and sums message lengths up to each closing quote (messages here hold no escaped quotes).</summary>
+    /// <summary>
+    /// Counts events and sums their message lengths in one pass: each event is <c>{"timestamp":N,"message":"…"}</c>, so
+    /// a message starts after the comma that follows its timestamp and ends at the next quote (messages here hold no
+    /// escaped quotes). Two single-byte searches per event keep the sink far cheaper than the shipper it measures.
+    /// </summary>
     private static (int Events, long MessageBytes) CountEvents(ReadOnlySpan<byte> body)
     {
-        int events = body.Count(s_timestampKey);
+        int events = 0;
         long bytes = 0;
-        int at;
-        while ((at = body.IndexOf(s_messageKey)) >= 0)
+        int at = body.IndexOf(s_timestampKey);
+        while (at >= 0)
         {
-            body = body[(at + s_messageKey.Length)..];
+            body = body[(at + s_timestampKey.Length)..];
+            int comma = body.IndexOf((byte)',');
+            body = body[(comma + s_messageKey.Length + 1)..];
             int end = body.IndexOf((byte)'"');
             bytes += end;
+            events++;
             body = body[end..];
+            // Next: "},{"timestamp": — the key is 4 bytes on, if there is another event.
+            at = body.Length > 4 + s_timestampKey.Length && body[3] == (byte)'{' ? 4 : -1;
         }
 
         return (events, bytes);

@@ -20,6 +20,11 @@ public sealed record ThroughputResult(
     long RequestBodyBytes,
     double MedianCallNanoseconds)
 {
+    /// <summary>Bytes the whole process allocated on the managed heap during the run, and the collections it caused.</summary>
+    public long AllocatedBytes { get; init; }
+
+    public (int Gen0, int Gen1, int Gen2) Collections { get; init; }
+
     public double EventsPerSecond => Acknowledged / WallSeconds;
 
     /// <summary>CPU seconds per million events, which is also CPU microseconds per event.</summary>
@@ -40,6 +45,7 @@ public sealed record ThroughputResult(
         requests              {Requests:N0} ({RequestBodyBytes / 1048576.0:0.0} MiB of request bodies)
         average request fill  {AverageEventsPerRequest:N0} events ({AverageEventsPerRequest / 10_000:P1} of 10,000), {AverageCountedBytesPerRequest:N0} bytes ({AverageCountedBytesPerRequest / 1_048_576:P1} of 1 MiB)
         median log call       {MedianCallNanoseconds:0} ns (every 64th call timed)
+        allocated             {AllocatedBytes / 1048576.0:0.0} MiB ({(double)AllocatedBytes / Math.Max(Acknowledged, 1):0.0} bytes per event); collections gen0 {Collections.Gen0}, gen1 {Collections.Gen1}, gen2 {Collections.Gen2}
         """);
 }
 
@@ -65,8 +71,8 @@ public static class ThroughputRun
                 o.LogStreamName = "{logger_name}";
                 o.Format = settings.Format;
                 o.IncludeScopes = false;
-                o.QueueLimit = Math.Max(settings.Events, 1);
-                o.QueueByteLimit = Math.Max((long)settings.Events * (settings.MessageBytes + 300), 64L * 1024 * 1024);
+                // The default memory bound; a full queue makes the caller wait, so that delivery is measured, not drops.
+                o.QueueFullMode = QueueFullMode.Wait;
                 o.SendInterval = TimeSpan.FromMilliseconds(200);
             }));
         ILogger[] loggers = [.. Enumerable.Range(0, settings.Streams).Select(i => factory.CreateLogger("stream-" + i))];
@@ -80,6 +86,8 @@ public static class ThroughputRun
         using var process = Process.GetCurrentProcess();
         process.Refresh();
         TimeSpan cpuBefore = process.TotalProcessorTime;
+        long allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
+        (int gen0, int gen1, int gen2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         long started = Stopwatch.GetTimestamp();
         for (int i = 0; i < settings.Events; i++)
         {
@@ -97,6 +105,7 @@ public static class ThroughputRun
         }
 
         factory.Dispose(); // delivers everything queued
+
         double wall = Stopwatch.GetElapsedTime(started).TotalSeconds;
         process.Refresh();
         double cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
@@ -106,6 +115,8 @@ public static class ThroughputRun
         double medianNs = callTimes[callTimes.Length / 2] * 1e9 / Stopwatch.Frequency;
         return new ThroughputResult(settings, acknowledged, settings.Events - acknowledged, wall, cpu, process.PeakWorkingSet64, requests, sink.BodyBytes - bytesBefore, medianNs)
         {
+            AllocatedBytes = GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore,
+            Collections = (GC.CollectionCount(0) - gen0, GC.CollectionCount(1) - gen1, GC.CollectionCount(2) - gen2),
             AverageCountedBytesPerRequest = requests == 0 ? 0 : (double)(sink.MessageBytes - messageBytesBefore + (26 * acknowledged)) / requests,
         };
     }
