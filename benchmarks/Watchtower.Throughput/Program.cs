@@ -2,7 +2,7 @@ using System.Globalization;
 using Watchtower.Extensions.Logging;
 using Watchtower.Throughput;
 
-// dotnet run -c Release -- --events N --message-bytes B --streams S [--format text|json]
+// dotnet run -c Release -- --events N --message-bytes B --streams S [--format text|json] [--endpoint URL] [--warmup-events N]
 var settings = new ThroughputSettings();
 for (int i = 0; i + 1 < args.Length; i += 2)
 {
@@ -13,11 +13,14 @@ for (int i = 0; i + 1 < args.Length; i += 2)
         "--message-bytes" => settings with { MessageBytes = int.Parse(value, CultureInfo.InvariantCulture) },
         "--streams" => settings with { Streams = int.Parse(value, CultureInfo.InvariantCulture) },
         "--format" => settings with { Format = Enum.Parse<CloudWatchLogFormat>(value, ignoreCase: true) },
-        _ => throw new ArgumentException($"Unknown option {args[i]}; use --events, --message-bytes, --streams, --format."),
+        "--endpoint" => settings with { Endpoint = value },
+        "--warmup-events" => settings with { WarmupEvents = int.Parse(value, CultureInfo.InvariantCulture) },
+        _ => throw new ArgumentException($"Unknown option {args[i]}; use --events, --message-bytes, --streams, --format, --endpoint, --warmup-events."),
     };
 }
 
-Console.WriteLine($"Watchtower throughput: {settings.Events:N0} events of {settings.MessageBytes} bytes over {settings.Streams} stream(s), {settings.Format} format");
+Console.WriteLine($"Watchtower throughput: {settings.Events:N0} events of {settings.MessageBytes} bytes over {settings.Streams} stream(s), {settings.Format} format, " +
+    $"{(settings.Endpoint is null ? "in-process sink" : "endpoint " + settings.Endpoint)}{(settings.WarmupEvents > 0 ? $", after {settings.WarmupEvents:N0} warm-up events" : ", cold")}");
 ThroughputResult result = await ThroughputRun.RunAsync(settings);
 Console.WriteLine(result);
 return result.Dropped == 0 ? 0 : 1;

@@ -6,7 +6,9 @@ using Watchtower.Extensions.Logging;
 namespace Watchtower.Throughput;
 
 /// <summary>What to run: how many events, how large, over how many streams, in which format.</summary>
-public sealed record ThroughputSettings(int Events = 200_000, int MessageBytes = 100, int Streams = 1, CloudWatchLogFormat Format = CloudWatchLogFormat.Text);
+/// <param name="Endpoint">An endpoint in another process (such as ../shared/bench/cwsink.py) instead of the in-process sink.</param>
+/// <param name="WarmupEvents">Events logged through a provider of their own before the measured run (0 for a cold run).</param>
+public sealed record ThroughputSettings(int Events = 200_000, int MessageBytes = 100, int Streams = 1, CloudWatchLogFormat Format = CloudWatchLogFormat.Text, string? Endpoint = null, int WarmupEvents = 0);
 
 /// <summary>What one run measured.</summary>
 public sealed record ThroughputResult(
@@ -59,29 +61,34 @@ public static class ThroughputRun
     {
         // Explicit test credentials and region; never the instance-metadata endpoint.
         Environment.SetEnvironmentVariable("AWS_EC2_METADATA_DISABLED", "true");
-        await using var sink = new SinkServer();
-        using CloudWatchLogsClient client = sink.CreateClient(); // the provider does not dispose a client it was given
+        await using IThroughputEndpoint endpoint = settings.Endpoint is { } url ? new ExternalEndpoint(url) : new InProcessEndpoint();
+        using CloudWatchLogsClient client = endpoint.CreateClient(); // the provider does not dispose a client it was given
         string message = MessageOf(settings.MessageBytes);
-        var factory = LoggerFactory.Create(logging => logging
-            .SetMinimumLevel(LogLevel.Information)
-            .AddCloudWatch(o =>
+        string group = "watchtower-throughput-" + Guid.NewGuid().ToString("N")[..8];
+
+        if (settings.WarmupEvents > 0)
+        {
+            // A run before the run, through a provider of its own, so that the measured one starts with optimised code.
+            using ILoggerFactory warmup = CreateFactory(client, group, settings);
+            ILogger[] warmLoggers = Loggers(warmup, settings.Streams);
+            for (int i = 0; i < settings.WarmupEvents; i++)
             {
-                o.Client = client;
-                o.LogGroupName = "watchtower-throughput";
-                o.LogStreamName = "{logger_name}";
-                o.Format = settings.Format;
-                o.IncludeScopes = false;
-                // The default memory bound; a full queue makes the caller wait, so that delivery is measured, not drops.
-                o.QueueFullMode = QueueFullMode.Wait;
-                o.SendInterval = TimeSpan.FromMilliseconds(200);
-            }));
-        ILogger[] loggers = [.. Enumerable.Range(0, settings.Streams).Select(i => factory.CreateLogger("stream-" + i))];
+                warmLoggers[i % warmLoggers.Length].LogInformation(message);
+            }
+        }
 
-        // Warm the path (JIT, group setup, connection) outside the measurement, then count from there.
+        ILoggerFactory factory = CreateFactory(client, group, settings);
+        ILogger[] loggers = Loggers(factory, settings.Streams);
+
+        // Warm the path (group setup, connection) outside the measurement, then count from there.
         factory.CreateLogger("warm-up").LogInformation(message);
-        await WaitUntilAsync(() => sink.Events >= 1);
-        (long eventsBefore, long requestsBefore, long bytesBefore, long messageBytesBefore) = (sink.Events, sink.PutRequests, sink.BodyBytes, sink.MessageBytes);
+        EndpointCounts before = await endpoint.CountsAsync();
+        while ((await endpoint.CountsAsync()).Events < before.Events + 1)
+        {
+            await Task.Delay(5);
+        }
 
+        before = await endpoint.CountsAsync();
         var callTimes = new long[settings.Events / 64 + 1];
         using var process = Process.GetCurrentProcess();
         process.Refresh();
@@ -109,17 +116,38 @@ public static class ThroughputRun
         double wall = Stopwatch.GetElapsedTime(started).TotalSeconds;
         process.Refresh();
         double cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
-        long acknowledged = sink.Events - eventsBefore;
-        long requests = sink.PutRequests - requestsBefore;
+        long allocated = GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
+        (int, int, int) collections = (GC.CollectionCount(0) - gen0, GC.CollectionCount(1) - gen1, GC.CollectionCount(2) - gen2);
+        EndpointCounts after = await endpoint.CountsAsync();
+        long acknowledged = after.Events - before.Events;
+        long requests = after.PutRequests - before.PutRequests;
         Array.Sort(callTimes);
         double medianNs = callTimes[callTimes.Length / 2] * 1e9 / Stopwatch.Frequency;
-        return new ThroughputResult(settings, acknowledged, settings.Events - acknowledged, wall, cpu, process.PeakWorkingSet64, requests, sink.BodyBytes - bytesBefore, medianNs)
+        return new ThroughputResult(settings, acknowledged, settings.Events - acknowledged, wall, cpu, process.PeakWorkingSet64, requests, after.BodyBytes - before.BodyBytes, medianNs)
         {
-            AllocatedBytes = GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore,
-            Collections = (GC.CollectionCount(0) - gen0, GC.CollectionCount(1) - gen1, GC.CollectionCount(2) - gen2),
-            AverageCountedBytesPerRequest = requests == 0 ? 0 : (double)(sink.MessageBytes - messageBytesBefore + (26 * acknowledged)) / requests,
+            AllocatedBytes = allocated,
+            Collections = collections,
+            AverageCountedBytesPerRequest = requests == 0 ? 0 : (double)(after.CountedBytes - before.CountedBytes) / requests,
         };
     }
+
+    private static ILoggerFactory CreateFactory(CloudWatchLogsClient client, string group, ThroughputSettings settings) =>
+        LoggerFactory.Create(logging => logging
+            .SetMinimumLevel(LogLevel.Information)
+            .AddCloudWatch(o =>
+            {
+                o.Client = client;
+                o.LogGroupName = group;
+                o.LogStreamName = "{logger_name}";
+                o.Format = settings.Format;
+                o.IncludeScopes = false;
+                // The default memory bound; a full queue makes the caller wait, so that delivery is measured, not drops.
+                o.QueueFullMode = QueueFullMode.Wait;
+                o.SendInterval = TimeSpan.FromMilliseconds(200);
+            }));
+
+    private static ILogger[] Loggers(ILoggerFactory factory, int streams) =>
+        [.. Enumerable.Range(0, streams).Select(i => factory.CreateLogger("stream-" + i))];
 
     /// <summary>A fixed message of exactly <paramref name="bytes"/> ASCII bytes.</summary>
     public static string MessageOf(int bytes)
@@ -127,12 +155,48 @@ public static class ThroughputRun
         const string Pattern = "The quick brown fox jumps over the lazy dog; order 1234567890 shipped to warehouse 42. ";
         return string.Concat(Enumerable.Repeat(Pattern, bytes / Pattern.Length + 1))[..bytes];
     }
+}
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
+/// <summary>What the endpoint has seen: events, PutLogEvents requests and their body bytes, and the bytes they counted.</summary>
+public readonly record struct EndpointCounts(long Events, long PutRequests, long BodyBytes, long CountedBytes);
+
+/// <summary>Where the harness ships to.</summary>
+public interface IThroughputEndpoint : IAsyncDisposable
+{
+    CloudWatchLogsClient CreateClient();
+
+    Task<EndpointCounts> CountsAsync();
+}
+
+/// <summary>The in-process <see cref="SinkServer"/>: its CPU is the harness's, and is counted.</summary>
+public sealed class InProcessEndpoint : IThroughputEndpoint
+{
+    private readonly SinkServer _sink = new();
+
+    public CloudWatchLogsClient CreateClient() => _sink.CreateClient();
+
+    public Task<EndpointCounts> CountsAsync() =>
+        Task.FromResult(new EndpointCounts(_sink.Events, _sink.PutRequests, _sink.BodyBytes, _sink.MessageBytes + (26 * _sink.Events)));
+
+    public ValueTask DisposeAsync() => _sink.DisposeAsync();
+}
+
+/// <summary>An endpoint in another process; see <see cref="ExternalSink"/>.</summary>
+public sealed class ExternalEndpoint(string url) : IThroughputEndpoint
+{
+    private readonly ExternalSink _sink = new(url);
+
+    public CloudWatchLogsClient CreateClient() => _sink.CreateClient();
+
+    public async Task<EndpointCounts> CountsAsync()
     {
-        while (!condition())
-        {
-            await Task.Delay(1);
-        }
+        (long events, long requests, long bytes) = await _sink.StatsAsync();
+        return new EndpointCounts(events, requests, bytes, _sink.CountedBytes);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _sink.Dispose();
+        return ValueTask.CompletedTask;
     }
 }

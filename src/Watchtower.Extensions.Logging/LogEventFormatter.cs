@@ -470,6 +470,7 @@ internal sealed class LogEventFormatter
         public byte[] Text { get; } = new byte[20];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ReadOnlySpan<byte> LevelName(LogLevel level) => level switch
     {
         LogLevel.Trace => "Trace"u8,

@@ -20,6 +20,7 @@ internal sealed class Utf8Buffer : IBufferWriter<byte>
     private static Utf8Buffer? t_cached;
 
     private byte[] _buffer = new byte[1024];
+    private bool _inUse;
     private System.Text.Json.Utf8JsonWriter? _json;
 
     public int Length { get; private set; }
@@ -30,13 +31,14 @@ internal sealed class Utf8Buffer : IBufferWriter<byte>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Utf8Buffer Rent()
     {
-        Utf8Buffer? buffer = t_cached;
-        if (buffer is null)
+        // One thread-static read per event: the buffer marks itself in use, so a nested event gets a fresh one.
+        Utf8Buffer buffer = t_cached ??= new Utf8Buffer();
+        if (buffer._inUse)
         {
             return new Utf8Buffer();
         }
 
-        t_cached = null;
+        buffer._inUse = true;
         buffer.Length = 0;
         return buffer;
     }
@@ -44,9 +46,11 @@ internal sealed class Utf8Buffer : IBufferWriter<byte>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Return(Utf8Buffer buffer)
     {
-        if (buffer._buffer.Length <= MaxRetainedSize)
+        buffer._inUse = false;
+        if (buffer._buffer.Length > MaxRetainedSize)
         {
-            t_cached = buffer;
+            // Grown for a huge event: keep a small one instead (only the thread's own buffer is ever marked in use).
+            buffer._buffer = new byte[1024];
         }
     }
 
@@ -98,17 +102,19 @@ internal sealed class Utf8Buffer : IBufferWriter<byte>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Append(ReadOnlySpan<char> text)
     {
-        // Most text is ASCII: try with one byte per character first, and make room for the worst case only if needed.
+        // Most text is ASCII: one byte per character, with room for the worst case made only if it is not.
         Ensure(text.Length);
-        OperationStatus status = Utf8.FromUtf16(text, _buffer.AsSpan(Length), out int read, out int written);
-        Length += written;
-        if (status == OperationStatus.DestinationTooSmall)
+        int ascii = Watchtower.Shipping.AsciiEncoder.EncodeLeadingAscii(text, _buffer.AsSpan(Length));
+        Length += ascii;
+        if (ascii == text.Length)
         {
-            ReadOnlySpan<char> rest = text[read..];
-            Ensure(Encoding.UTF8.GetMaxByteCount(rest.Length));
-            Utf8.FromUtf16(rest, _buffer.AsSpan(Length), out _, out written);
-            Length += written;
+            return;
         }
+
+        ReadOnlySpan<char> rest = text[ascii..];
+        Ensure(Encoding.UTF8.GetMaxByteCount(rest.Length));
+        Utf8.FromUtf16(rest, _buffer.AsSpan(Length), out _, out int written);
+        Length += written;
     }
 
     /// <summary>Appends text on one line: line breaks become a literal \n and carriage returns are left out.</summary>
@@ -118,7 +124,12 @@ internal sealed class Utf8Buffer : IBufferWriter<byte>
         int start = Length;
         Append(text);
         Span<byte> appended = _buffer.AsSpan(start, Length - start);
-        int first = appended.IndexOfAny((byte)'\r', (byte)'\n');
+        int first = Watchtower.CloudWatch.PutLogEventsBody.IndexOfFirstControl(appended);
+        if (first >= 0)
+        {
+            first = appended[first..].IndexOfAny((byte)'\r', (byte)'\n') is int at and >= 0 ? first + at : -1;
+        }
+
         if (first < 0)
         {
             return;
@@ -138,6 +149,7 @@ internal sealed class Utf8Buffer : IBufferWriter<byte>
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Ensure(int more)
     {
         if (Length + more > _buffer.Length)

@@ -40,9 +40,12 @@ internal static class PutLogEventsBody
 
     /// <summary>The bytes <paramref name="utf8"/> takes once escaped as the content of a JSON string.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static int EscapedLength(ReadOnlySpan<byte> utf8)
+    public static int EscapedLength(ReadOnlySpan<byte> utf8) => EscapedLength(utf8, IndexOfFirstToEscape(utf8));
+
+    /// <summary>As <see cref="EscapedLength(ReadOnlySpan{byte})"/>, given where the first byte to escape is (-1 for none).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static int EscapedLength(ReadOnlySpan<byte> utf8, int first)
     {
-        int first = IndexOfFirstToEscape(utf8);
         if (first < 0)
         {
             return utf8.Length;
@@ -62,16 +65,21 @@ internal static class PutLogEventsBody
         return length;
     }
 
-    /// <summary>The most bytes <see cref="WriteEvent"/> writes for a message of <paramref name="escapedLength"/> escaped bytes.</summary>
+    /// <summary>The most bytes <see cref="WriteEvent(Span{byte}, bool, long, ReadOnlySpan{byte})"/> writes for a message of <paramref name="escapedLength"/> escaped bytes.</summary>
     public static int FramedLength(int escapedLength) => MaxFraming + escapedLength;
 
     /// <summary>
     /// Writes one event, <c>{"timestamp":N,"message":"…"}</c>, preceded by a comma unless it is the first of its body.
-    /// <paramref name="destination"/> must hold <see cref="FramedLength"/> of the message's <see cref="EscapedLength"/>.
+    /// <paramref name="destination"/> must hold <see cref="FramedLength"/> of the message's <see cref="EscapedLength(ReadOnlySpan{byte})"/>.
     /// </summary>
     /// <returns>The bytes written, and where in them the event itself (after the comma) starts.</returns>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static (int Written, int EventStart) WriteEvent(Span<byte> destination, bool first, long timestampMs, ReadOnlySpan<byte> utf8Message)
+    public static (int Written, int EventStart) WriteEvent(Span<byte> destination, bool first, long timestampMs, ReadOnlySpan<byte> utf8Message) =>
+        WriteEvent(destination, first, timestampMs, utf8Message, IndexOfFirstToEscape(utf8Message));
+
+    /// <summary>As <see cref="WriteEvent(Span{byte}, bool, long, ReadOnlySpan{byte})"/>, given where the message's first byte to escape is (-1 for none).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static (int Written, int EventStart) WriteEvent(Span<byte> destination, bool first, long timestampMs, ReadOnlySpan<byte> utf8Message, int firstEscape)
     {
         int at = 0;
         if (!first)
@@ -86,7 +94,19 @@ internal static class PutLogEventsBody
         at += digits;
         ",\"message\":\""u8.CopyTo(destination[at..]);
         at += 12;
-        at += WriteEscaped(utf8Message, destination[at..]);
+        if (firstEscape < 0)
+        {
+            // Nearly every message: nothing to escape, one copy.
+            utf8Message.CopyTo(destination[at..]);
+            at += utf8Message.Length;
+        }
+        else
+        {
+            utf8Message[..firstEscape].CopyTo(destination[at..]);
+            at += firstEscape;
+            at += WriteEscaped(utf8Message[firstEscape..], destination[at..]);
+        }
+
         destination[at++] = (byte)'"';
         destination[at++] = (byte)'}';
         return (at, eventStart);
@@ -202,6 +222,48 @@ internal static class PutLogEventsBody
         {
             byte b = Unsafe.Add(ref start, i);
             if (b < 0x20 || b == (byte)'"' || b == (byte)'\\')
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>The index of the first control character (below 0x20), or -1; vectorised as <see cref="IndexOfFirstToEscape"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static int IndexOfFirstControl(ReadOnlySpan<byte> utf8)
+    {
+        ref byte start = ref MemoryMarshal.GetReference(utf8);
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<byte> space = Vector256.Create((byte)0x20);
+            for (; i <= utf8.Length - Vector256<byte>.Count; i += Vector256<byte>.Count)
+            {
+                Vector256<byte> hits = Vector256.LessThan(Vector256.LoadUnsafe(ref start, (nuint)i), space);
+                if (hits != Vector256<byte>.Zero)
+                {
+                    return i + BitOperations.TrailingZeroCount(hits.ExtractMostSignificantBits());
+                }
+            }
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            Vector128<byte> space = Vector128.Create((byte)0x20);
+            for (; i <= utf8.Length - Vector128<byte>.Count; i += Vector128<byte>.Count)
+            {
+                Vector128<byte> hits = Vector128.LessThan(Vector128.LoadUnsafe(ref start, (nuint)i), space);
+                if (hits != Vector128<byte>.Zero)
+                {
+                    return i + BitOperations.TrailingZeroCount(hits.ExtractMostSignificantBits());
+                }
+            }
+        }
+
+        for (; i < utf8.Length; i++)
+        {
+            if (Unsafe.Add(ref start, i) < 0x20)
             {
                 return i;
             }

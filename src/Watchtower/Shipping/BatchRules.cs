@@ -78,6 +78,7 @@ internal sealed class BatchRules
     /// in place (the marker always fits where the cut text was).
     /// </summary>
     /// <returns>The new length; <paramref name="utf8"/>'s length when nothing was cut.</returns>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public int Truncate(Span<byte> utf8, out bool truncated)
     {
         if (utf8.Length <= MaxMessageBytes)
@@ -99,6 +100,7 @@ internal sealed class BatchRules
     }
 
     /// <summary>Whether an event of <paramref name="size"/> bytes at <paramref name="timestampMs"/> may join a batch that holds <paramref name="count"/> events of <paramref name="bytes"/> bytes spanning [<paramref name="minMs"/>, <paramref name="maxMs"/>].</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public bool Fits(int count, long bytes, long minMs, long maxMs, long timestampMs, int size)
     {
         if (count == 0)

@@ -1165,6 +1165,7 @@ internal sealed class LoggerStreamName
     }
 
     /// <summary>The stream of this logger's event at <paramref name="timestamp"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public string For(DateTimeOffset timestamp)
     {
         if (_fixed is not null)

@@ -162,9 +162,26 @@ internal sealed class EventQueue
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public EnqueueResult TryEnqueue(ReadOnlySpan<byte> utf8Message, long timestampMs, string streamName, TimeSpan waitTimeout, out int evicted, out bool wakeSender)
     {
+        int size = utf8Message.Length + CloudWatchLogHandlerOptions.EventOverhead;
+        lock (_lock)
+        {
+            // The common case, kept short: room, so append.
+            if (!_closed && HasRoomFor(size))
+            {
+                evicted = 0;
+                wakeSender = Append(utf8Message, timestampMs, streamName, size);
+                return EnqueueResult.Accepted;
+            }
+        }
+
+        return TryEnqueueWhenFull(utf8Message, timestampMs, streamName, size, waitTimeout, out evicted, out wakeSender);
+    }
+
+    /// <summary>The rest of <see cref="TryEnqueue"/>: closed, full (and the mode says what then), or never fitting.</summary>
+    private EnqueueResult TryEnqueueWhenFull(ReadOnlySpan<byte> utf8Message, long timestampMs, string streamName, int size, TimeSpan waitTimeout, out int evicted, out bool wakeSender)
+    {
         evicted = 0;
         wakeSender = false;
-        int size = utf8Message.Length + CloudWatchLogHandlerOptions.EventOverhead;
         if (size > ByteLimit)
         {
             // Can never fit, whatever is evicted or however long the caller waits.
@@ -327,6 +344,7 @@ internal sealed class EventQueue
         roomFreed?.TrySetResult();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool HasRoomFor(int size) => _count < CountLimit && _bytes + size <= ByteLimit;
 
     /// <returns>Whether the sender should be woken: the queue was empty, or a batch's worth is now waiting.</returns>
@@ -385,6 +403,7 @@ internal sealed class EventQueue
         return false;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Chunk ChunkFor(int length)
     {
         if (length > ChunkSize / 4)
@@ -409,6 +428,7 @@ internal sealed class EventQueue
         return next;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RemoveOldest()
     {
         QueuedEvent oldest = _slots[_head];
@@ -421,6 +441,7 @@ internal sealed class EventQueue
     }
 
     /// <summary>Recycles the chunks whose every event has been taken out and copied (the sender is between drains).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ReleaseFinishedChunks()
     {
         while (_chunks.TryPeek(out Chunk? oldest) && oldest.Removed == oldest.Written)
@@ -441,6 +462,7 @@ internal sealed class EventQueue
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Grow()
     {
         var larger = new QueuedEvent[Math.Min(Math.Max(_slots.Length * 2, 64), Math.Max(CountLimit, _slots.Length + 1))];

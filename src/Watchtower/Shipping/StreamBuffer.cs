@@ -241,7 +241,9 @@ internal sealed class StreamBuffer
             Seal(nextBatchId());
         }
 
-        int framed = PutLogEventsBody.FramedLength(PutLogEventsBody.EscapedLength(utf8Message));
+        // One scan finds what (if anything) needs escaping; it serves both the size and the write.
+        int firstEscape = PutLogEventsBody.IndexOfFirstToEscape(utf8Message);
+        int framed = PutLogEventsBody.FramedLength(PutLogEventsBody.EscapedLength(utf8Message, firstEscape));
         if (_count == 0)
         {
             OpenedAt = arrivedAt;
@@ -261,7 +263,7 @@ internal sealed class StreamBuffer
             EnsureCapacity(framed + PutLogEventsBody.Suffix.Length);
         }
 
-        (int written, int eventStart) = PutLogEventsBody.WriteEvent(_body.AsSpan(_bodyLength), _count == 0, timestampMs, utf8Message);
+        (int written, int eventStart) = PutLogEventsBody.WriteEvent(_body.AsSpan(_bodyLength), _count == 0, timestampMs, utf8Message, firstEscape);
         _events![_count++] = new EventSlot(timestampMs, _bodyLength + eventStart, written - eventStart, size);
         _bodyLength += written;
         _bytes += size;

@@ -74,6 +74,46 @@ public sealed class StreamBufferTests
         }
     }
 
+    [Fact]
+    public void AsciiFastPath_StopsAtTheFirstOtherCharacter_AtEveryLengthAndPosition()
+    {
+        var random = new Random(11);
+        for (int length = 0; length <= 80; length++)
+        {
+            for (int trial = 0; trial < 10; trial++)
+            {
+                char[] text = [.. Enumerable.Range(0, length).Select(_ => (char)random.Next(0, 0x80))];
+                if (length > 0 && trial % 2 == 0)
+                {
+                    text[random.Next(length)] = trial % 4 == 0 ? 'é' : '\u0080';
+                }
+
+                byte[] into = new byte[length];
+                int copied = AsciiEncoder.EncodeLeadingAscii(text, into);
+
+                int expected = Array.FindIndex(text, c => c >= 0x80);
+                Assert.Equal(expected < 0 ? length : expected, copied);
+                Assert.Equal(Encoding.ASCII.GetBytes(text, 0, copied), into[..copied]);
+            }
+        }
+    }
+
+    [Fact]
+    public void IndexOfFirstControl_AgreesWithAPlainScan()
+    {
+        var random = new Random(3);
+        for (int length = 0; length <= 100; length++)
+        {
+            byte[] text = [.. Enumerable.Range(0, length).Select(_ => (byte)random.Next(0x20, 0x100))];
+            if (length > 0 && length % 3 == 0)
+            {
+                text[random.Next(length)] = (byte)random.Next(0, 0x20);
+            }
+
+            Assert.Equal(Array.FindIndex(text, b => b < 0x20), PutLogEventsBody.IndexOfFirstControl(text));
+        }
+    }
+
     [Theory]
     [InlineData("{logger_name}", 0L)]
     [InlineData("{strftime:%Y-%m-%d}", TimeSpan.TicksPerDay)]
