@@ -28,6 +28,8 @@ public class LogCallBenchmarks
     private ILogger _consoleLogger = null!;
     private ILogger _cloudWatchLogger = null!;
     private CloudWatchLoggerProvider? _provider;
+    private ILoggerFactory _messageOnly = null!;
+    private ILogger _messageOnlyLogger = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -47,6 +49,8 @@ public class LogCallBenchmarks
             QueueLimit = 200_000, // room for an iteration, so that no call waits or drops
         });
         _cloudWatch = LoggerFactory.Create(b => b.AddProvider(_provider));
+        _messageOnly = LoggerFactory.Create(b => b.AddProvider(new MessageOnlyLoggerProvider()));
+        _messageOnlyLogger = _messageOnly.CreateLogger("Benchmarks");
         _noneLogger = _none.CreateLogger("Benchmarks");
         _consoleLogger = _console.CreateLogger("Benchmarks");
         _cloudWatchLogger = _cloudWatch.CreateLogger("Benchmarks");
@@ -59,6 +63,7 @@ public class LogCallBenchmarks
     public void Cleanup()
     {
         _none.Dispose();
+        _messageOnly.Dispose();
         _console.Dispose();
         _cloudWatch.Dispose();
         _client.Dispose();
@@ -68,9 +73,36 @@ public class LogCallBenchmarks
     [Benchmark(Baseline = true)]
     public void NoProvider() => _noneLogger.LogInformation(_message);
 
+    /// <summary>MEL's own cost for one provider that only makes the message: the floor every provider starts from.</summary>
+    [Benchmark]
+    public void MessageOnlyProvider() => _messageOnlyLogger.LogInformation(_message);
+
     [Benchmark]
     public void ConsoleProvider() => _consoleLogger.LogInformation(_message);
 
     [Benchmark]
     public void CloudWatchProvider() => _cloudWatchLogger.LogInformation(_message);
+}
+
+/// <summary>A provider whose loggers make each message (as every real provider must) and do nothing else.</summary>
+internal sealed class MessageOnlyLoggerProvider : ILoggerProvider
+{
+    public ILogger CreateLogger(string categoryName) => new MessageOnlyLogger();
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class MessageOnlyLogger : ILogger
+    {
+        public static int Length { get; private set; }
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Length = formatter(state, exception).Length;
+    }
 }

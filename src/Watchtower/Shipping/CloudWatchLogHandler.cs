@@ -27,7 +27,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     private const int MaxCachedStreamNames = 10_000;
 
     // The most events the sender takes from the queue per acquisition of its lock.
-    private const int DrainBite = 2_048;
+    private const int DrainBite = 256;
 
     // A thread keeps a buffer this large for encoding messages; larger messages borrow one from the pool.
     private const int MaxThreadBufferSize = 64 * 1024;

@@ -289,8 +289,15 @@ internal sealed class EventQueue
             {
                 _drainOutstanding = true;
                 _wakeForBatchSent = false;
-                roomFreed = _roomFreed;
-                _roomFreed = null;
+
+                // Writers waiting for room (QueueFullMode.Wait) are woken once a quarter of the queue is free, or when
+                // the sender can take no more for now: not after every bite, which would have them block and wake
+                // again and again, spinning each time, while the sender works through a full queue.
+                if (taken < maxCount || (_count <= CountLimit - (CountLimit / 4) && _bytes <= ByteLimit - (ByteLimit / 4)))
+                {
+                    roomFreed = _roomFreed;
+                    _roomFreed = null;
+                }
             }
         }
 

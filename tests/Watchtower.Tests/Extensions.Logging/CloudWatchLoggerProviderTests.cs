@@ -194,6 +194,27 @@ public sealed class CloudWatchLoggerProviderTests : IAsyncDisposable
         Assert.EndsWith("Information Zoë: 注文 42 ✓ 😀 \ufffd \"quoted\" \\ \t", Assert.Single(_fake.AllMessages(Group)), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(CloudWatchLogFormat.Text)]
+    [InlineData(CloudWatchLogFormat.Json)]
+    public async Task AValueWhoseToStringLogs_GetsBothEventsWhole(CloudWatchLogFormat format)
+    {
+        await using CloudWatchLoggerProvider provider = CreateProvider(o => o.Format = format);
+        using ILoggerFactory factory = Factory(provider);
+        ILogger logger = factory.CreateLogger("Orders");
+        var chatty = new LoggingToString(factory.CreateLogger("Inner"));
+
+        // The inner event is formatted while the outer one is half written, on the same thread.
+        logger.LogInformation("outer {Value} end", chatty);
+        await provider.FlushAsync();
+
+        IReadOnlyList<string> inner = _fake.Messages(Group, "Inner");
+        IReadOnlyList<string> outer = _fake.Messages(Group, "Orders");
+        Assert.Contains("inner event", Assert.Single(inner), StringComparison.Ordinal);
+        Assert.Contains("outer chatty end", Assert.Single(outer), StringComparison.Ordinal);
+        Assert.DoesNotContain("inner event", outer[0], StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task EmptyMessage_IsNotSentButCounted()
     {
@@ -372,6 +393,21 @@ public sealed class CloudWatchLoggerProviderTests : IAsyncDisposable
         public int Value => throw new InvalidOperationException("getter");
 
         public override string ToString() => "ThrowingGetter!";
+    }
+
+    private sealed class LoggingToString(ILogger logger)
+    {
+        private int _calls;
+
+        public override string ToString()
+        {
+            if (Interlocked.Increment(ref _calls) == 1)
+            {
+                logger.LogWarning("inner event {N}", 1);
+            }
+
+            return "chatty";
+        }
     }
 
     private sealed class ThrowingToString
