@@ -17,6 +17,7 @@ public sealed class SinkServer : IAsyncDisposable
     private static readonly byte[] s_putLogEvents = "Logs_20140328.PutLogEvents"u8.ToArray();
     private static readonly byte[] s_timestampKey = "\"timestamp\":"u8.ToArray();
     private static readonly byte[] s_messageKey = "\"message\":\""u8.ToArray();
+    private static readonly byte[] s_logEventsKey = "\"logEvents\":["u8.ToArray();
 
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();
@@ -140,29 +141,24 @@ public sealed class SinkServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// Counts events and sums their message lengths in one pass: each event is <c>{"timestamp":N,"message":"…"}</c>, so
-    /// a message starts after the comma that follows its timestamp and ends at the next quote (messages here hold no
-    /// escaped quotes). Two single-byte searches per event keep the sink far cheaper than the shipper it measures.
+    /// Counts events and the bytes their messages count, with a few vectorised passes over the body: events by their
+    /// <c>"timestamp":</c> keys (which an escaped message cannot contain), message bytes as what is left of the events
+    /// array once each event's framing (<c>{"timestamp":N,"message":""}</c>, 13-digit timestamps) is taken away, less
+    /// one byte per escape sequence (the harness's messages need no \u escapes). Far cheaper than the shipper it measures.
     /// </summary>
     private static (int Events, long MessageBytes) CountEvents(ReadOnlySpan<byte> body)
     {
-        int events = 0;
-        long bytes = 0;
-        int at = body.IndexOf(s_timestampKey);
-        while (at >= 0)
+        int events = body.Count(s_timestampKey);
+        int start = body.IndexOf(s_logEventsKey);
+        if (events == 0 || start < 0)
         {
-            body = body[(at + s_timestampKey.Length)..];
-            int comma = body.IndexOf((byte)',');
-            body = body[(comma + s_messageKey.Length + 1)..];
-            int end = body.IndexOf((byte)'"');
-            bytes += end;
-            events++;
-            body = body[end..];
-            // Next: "},{"timestamp": — the key is 4 bytes on, if there is another event.
-            at = body.Length > 4 + s_timestampKey.Length && body[3] == (byte)'{' ? 4 : -1;
+            return (events, 0);
         }
 
-        return (events, bytes);
+        ReadOnlySpan<byte> array = body[(start + s_logEventsKey.Length)..^2];
+        long escaped = array.Length - (events * (long)(1 + s_timestampKey.Length + 13 + 1 + s_messageKey.Length + 2)) - (events - 1);
+        long escapes = array.Count((byte)'\\') - array.Count("\\\\"u8);
+        return (events, escaped - escapes);
     }
 
     private static int ContentLength(ReadOnlySpan<byte> head)

@@ -105,43 +105,54 @@ internal sealed class LogEventFormatter
         return message ?? string.Empty;
     }
 
+    /// <summary>
+    /// The JSON line. The fields every event has are written by hand (see <see cref="JsonText"/>); values of other
+    /// shapes (objects, collections, exceptions) by <see cref="Utf8JsonWriter"/>, each as a value of its own.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void FormatJson<TState>(Utf8Buffer into, DateTimeOffset timestamp, LoggerCategory category, LogLevel level, EventId eventId, TState state, Exception? exception, string message, IExternalScopeProvider? scopes)
     {
-        Utf8JsonWriter writer = into.JsonWriter(s_writerOptions);
-        writer.WriteStartObject();
-        Span<byte> time = stackalloc byte[24];
-        WriteIsoTimestamp(time, timestamp.UtcDateTime);
-        writer.WriteString("timestamp"u8, time);
-        writer.WriteString("level"u8, LevelName(level));
-        writer.WriteString("category"u8, category.Json);
+        into.Append("{\"timestamp\":\""u8);
+        WriteIsoTimestamp(into.GetSpan(24), timestamp.UtcDateTime);
+        into.Advance(24);
+        into.Append("\",\"level\":\""u8);
+        into.Append(LevelName(level));
+        into.Append("\",\"category\":"u8);
+        into.Append(category.JsonQuoted);
         if (eventId.Id != 0)
         {
-            writer.WriteNumber("eventId"u8, eventId.Id);
+            into.Append(",\"eventId\":"u8);
+            Utf8Formatter.TryFormat(eventId.Id, into.GetSpan(11), out int digits);
+            into.Advance(digits);
         }
 
         if (!string.IsNullOrEmpty(eventId.Name))
         {
-            writer.WriteString("eventName"u8, eventId.Name);
+            into.Append(",\"eventName\":"u8);
+            JsonText.String(into, eventId.Name);
         }
 
-        writer.WriteString("message"u8, message);
-        WriteState(writer, state);
+        into.Append(",\"message\":"u8);
+        JsonText.String(into, message);
+        WriteState(into, state);
         if (exception is not null)
         {
-            writer.WritePropertyName("exception"u8);
+            into.Append(",\"exception\":"u8);
+            Utf8JsonWriter writer = into.JsonWriter(s_writerOptions);
             WriteException(writer, exception, depth: 0);
+            writer.Flush();
         }
 
         if (_includeScopes && scopes is not null)
         {
-            WriteScopes(writer, scopes);
+            WriteScopes(into, scopes);
         }
 
-        writer.WriteEndObject();
-        writer.Flush();
+        into.Append((byte)'}');
     }
 
-    private static void WriteState<TState>(Utf8JsonWriter writer, TState state)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WriteState<TState>(Utf8Buffer into, TState state)
     {
         if (state is IReadOnlyList<KeyValuePair<string, object?>> values)
         {
@@ -169,33 +180,105 @@ internal sealed class LogEventFormatter
 
                 if (!opened)
                 {
-                    writer.WriteStartObject("properties");
-                    opened = true;
+                    into.Append(",\"properties\":{"u8);
                 }
 
-                writer.WritePropertyName(pair.Key);
-                WriteValue(writer, pair.Value, depth: 1);
+                JsonText.Name(into, pair.Key ?? string.Empty, first: !opened);
+                opened = true;
+                WriteValue(into, pair.Value, depth: 1);
             }
 
             if (opened)
             {
-                writer.WriteEndObject();
+                into.Append((byte)'}');
             }
 
             if (template is not null)
             {
-                writer.WriteString("messageTemplate", template);
+                into.Append(",\"messageTemplate\":"u8);
+                JsonText.String(into, template);
             }
         }
         else if (state is IEnumerable<KeyValuePair<string, object?>> or IEnumerable<KeyValuePair<string, object>> or IDictionary)
         {
-            writer.WritePropertyName("properties");
-            WriteValue(writer, state, depth: 1);
+            into.Append(",\"properties\":"u8);
+            WriteValue(into, state, depth: 1);
         }
         else if (state is not null && state is not string)
         {
-            writer.WritePropertyName("state");
-            WriteValue(writer, state, depth: 1);
+            into.Append(",\"state\":"u8);
+            WriteValue(into, state, depth: 1);
+        }
+    }
+
+    /// <summary>A value: the common simple ones by hand, any other through <see cref="Utf8JsonWriter"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WriteValue(Utf8Buffer into, object? value, int depth)
+    {
+        switch (value)
+        {
+            case null:
+                into.Append("null"u8);
+                return;
+            case string s:
+                JsonText.String(into, s);
+                return;
+            case bool b:
+                into.Append(b ? "true"u8 : "false"u8);
+                return;
+            case int i:
+                Utf8Formatter.TryFormat(i, into.GetSpan(11), out int intDigits);
+                into.Advance(intDigits);
+                return;
+            case long l:
+                Utf8Formatter.TryFormat(l, into.GetSpan(20), out int longDigits);
+                into.Advance(longDigits);
+                return;
+            default:
+                Utf8JsonWriter writer = into.JsonWriter(s_writerOptions);
+                WriteValue(writer, value, depth);
+                writer.Flush();
+                return;
+        }
+    }
+
+    private static void WriteScopes(Utf8Buffer into, IExternalScopeProvider scopes)
+    {
+        into.ScopesOpened = false;
+        scopes.ForEachScope(
+            static (scope, buffer) =>
+            {
+                buffer.Append(buffer.ScopesOpened ? ","u8 : ",\"scopes\":["u8);
+                buffer.ScopesOpened = true;
+                if (scope is IEnumerable<KeyValuePair<string, object?>> pairs)
+                {
+                    buffer.Append((byte)'{');
+                    bool first = true;
+                    foreach (KeyValuePair<string, object?> pair in pairs)
+                    {
+                        if (pair.Key == OriginalFormatKey)
+                        {
+                            continue;
+                        }
+
+                        JsonText.Name(buffer, pair.Key ?? string.Empty, first);
+                        first = false;
+                        WriteValue(buffer, pair.Value, depth: 2);
+                    }
+
+                    JsonText.Name(buffer, "scope", first);
+                    JsonText.String(buffer, SafeToString(scope));
+                    buffer.Append((byte)'}');
+                }
+                else
+                {
+                    WriteValue(buffer, scope, depth: 1);
+                }
+            },
+            into);
+        if (into.ScopesOpened)
+        {
+            into.Append((byte)']');
         }
     }
 
@@ -208,48 +291,6 @@ internal sealed class LogEventFormatter
         catch (Exception)
         {
             return 0;
-        }
-    }
-
-    private static void WriteScopes(Utf8JsonWriter writer, IExternalScopeProvider scopes)
-    {
-        bool opened = false;
-        scopes.ForEachScope(
-            (scope, w) =>
-            {
-                if (!opened)
-                {
-                    w.WriteStartArray("scopes");
-                    opened = true;
-                }
-
-                if (scope is IEnumerable<KeyValuePair<string, object?>> pairs)
-                {
-                    w.WriteStartObject();
-                    foreach (KeyValuePair<string, object?> pair in pairs)
-                    {
-                        if (pair.Key == OriginalFormatKey)
-                        {
-                            continue;
-                        }
-
-                        w.WritePropertyName(pair.Key);
-                        WriteValue(w, pair.Value, depth: 2);
-                    }
-
-                    w.WritePropertyName("scope");
-                    w.WriteStringValue(SafeToString(scope));
-                    w.WriteEndObject();
-                }
-                else
-                {
-                    WriteValue(w, scope, depth: 1);
-                }
-            },
-            writer);
-        if (opened)
-        {
-            writer.WriteEndArray();
         }
     }
 
@@ -330,7 +371,15 @@ internal sealed class LogEventFormatter
                     WriteObject(writer, pairs.ToList().Select(p => (p.Key, p.Value)), depth);
                     return;
                 case IDictionary dictionary:
-                    WriteObject(writer, dictionary.Cast<DictionaryEntry>().ToList().Select(e => (SafeToString(e.Key), e.Value)), depth);
+                    // Through the dictionary's own enumerator: a generic dictionary's plain one yields KeyValuePairs, not DictionaryEntries.
+                    var entries = new List<(string Key, object? Value)>();
+                    IDictionaryEnumerator entry = dictionary.GetEnumerator();
+                    while (entry.MoveNext())
+                    {
+                        entries.Add((SafeToString(entry.Key), entry.Value));
+                    }
+
+                    WriteObject(writer, entries, depth);
                     return;
                 case IEnumerable items:
                     var list = items.Cast<object?>().Take(1000).ToList();

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 
 namespace Watchtower.Extensions.Logging;
 
@@ -10,7 +9,9 @@ internal sealed class LoggerCategory
     {
         Name = name;
         Utf8 = Encoding.UTF8.GetBytes(name);
-        Json = JsonEncodedText.Encode(name, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        var quoted = new Utf8Buffer();
+        JsonText.String(quoted, name);
+        JsonQuoted = quoted.Written.ToArray();
     }
 
     public string Name { get; }
@@ -18,6 +19,6 @@ internal sealed class LoggerCategory
     /// <summary>The name as UTF-8, for the text format.</summary>
     public byte[] Utf8 { get; }
 
-    /// <summary>The name escaped as a JSON string, for the JSON format.</summary>
-    public JsonEncodedText Json { get; }
+    /// <summary>The name as a JSON string, quotes included, for the JSON format.</summary>
+    public byte[] JsonQuoted { get; }
 }

@@ -71,6 +71,12 @@ internal sealed class Utf8Buffer : IBufferWriter<byte>
 
     public void Advance(int count) => Length += count;
 
+    /// <summary>Drops what was written from <paramref name="length"/> on.</summary>
+    public void Truncate(int length) => Length = length;
+
+    /// <summary>Whether the event being written has opened its "scopes" array yet (a flag for the scope callback, which takes one state).</summary>
+    public bool ScopesOpened { get; set; }
+
     public Memory<byte> GetMemory(int sizeHint = 0)
     {
         Ensure(Math.Max(sizeHint, 1));

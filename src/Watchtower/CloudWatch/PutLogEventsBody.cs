@@ -51,22 +51,40 @@ internal static class PutLogEventsBody
             return utf8.Length;
         }
 
-        int length = first;
-        foreach (byte b in utf8[first..])
+        // Each quote, backslash, \b \t \n \f \r takes one byte more; any other control character five more (\u00XX).
+        ref byte start = ref MemoryMarshal.GetReference(utf8);
+        int length = utf8.Length;
+        int i = first;
+        if (Vector256.IsHardwareAccelerated)
         {
-            length += b switch
+            for (; i <= utf8.Length - Vector256<byte>.Count; i += Vector256<byte>.Count)
             {
-                (byte)'"' or (byte)'\\' or (byte)'\n' or (byte)'\r' or (byte)'\t' or (byte)'\b' or (byte)'\f' => 2,
-                < 0x20 => 6,
-                _ => 1,
-            };
+                Vector256<byte> v = Vector256.LoadUnsafe(ref start, (nuint)i);
+                Vector256<byte> control = Vector256.LessThan(v, Vector256.Create((byte)0x20));
+                Vector256<byte> any = control | Vector256.Equals(v, Vector256.Create((byte)'"')) | Vector256.Equals(v, Vector256.Create((byte)'\\'));
+                Vector256<byte> shortForm = Vector256.LessThan(v - Vector256.Create((byte)8), Vector256.Create((byte)6)) & ~Vector256.Equals(v, Vector256.Create((byte)11));
+                length += BitOperations.PopCount(any.ExtractMostSignificantBits()) + (4 * BitOperations.PopCount((control & ~shortForm).ExtractMostSignificantBits()));
+            }
+        }
+
+        for (; i < utf8.Length; i++)
+        {
+            length += EscapeWidth(Unsafe.Add(ref start, i)) - 1;
         }
 
         return length;
     }
 
+    /// <summary>How many bytes one byte takes once escaped in a JSON string.</summary>
+    private static int EscapeWidth(byte b) => b switch
+    {
+        (byte)'"' or (byte)'\\' or (byte)'\n' or (byte)'\r' or (byte)'\t' or (byte)'\b' or (byte)'\f' => 2,
+        < 0x20 => 6,
+        _ => 1,
+    };
+
     /// <summary>The most bytes <see cref="WriteEvent(Span{byte}, bool, long, ReadOnlySpan{byte})"/> writes for a message of <paramref name="escapedLength"/> escaped bytes.</summary>
-    public static int FramedLength(int escapedLength) => MaxFraming + escapedLength;
+    public static int FramedLength(int escapedLength) => MaxFraming + escapedLength + EscapeSlack;
 
     /// <summary>
     /// Writes one event, <c>{"timestamp":N,"message":"…"}</c>, preceded by a comma unless it is the first of its body.
@@ -112,42 +130,83 @@ internal static class PutLogEventsBody
         return (at, eventStart);
     }
 
-    /// <summary>Copies UTF-8 text into a JSON string's content, escaping what JSON requires and nothing else.</summary>
+    /// <summary>
+    /// Copies UTF-8 text into a JSON string's content, escaping what JSON requires and nothing else. Text with many
+    /// quotes (a JSON-formatted message) is the common case here, so it works a vector at a time: a block with nothing
+    /// to escape is stored whole, and one with an escape is stored whole too, then overwritten from the escape on.
+    /// </summary>
+    /// <param name="utf8">The text.</param>
+    /// <param name="destination">At least the text's <see cref="EscapedLength(ReadOnlySpan{byte})"/> plus <see cref="EscapeSlack"/> bytes:
+    /// a vector may be stored past the end of what is written, and later overwritten or ignored.</param>
+    /// <returns>The bytes written.</returns>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int WriteEscaped(ReadOnlySpan<byte> utf8, Span<byte> destination)
     {
+        ref byte from = ref MemoryMarshal.GetReference(utf8);
+        int i = 0;
         int written = 0;
-        while (true)
+        if (Vector256.IsHardwareAccelerated)
         {
-            int next = IndexOfFirstToEscape(utf8);
-            if (next < 0)
-            {
-                utf8.CopyTo(destination[written..]);
-                return written + utf8.Length;
-            }
+            ref byte to = ref MemoryMarshal.GetReference(destination);
 
-            utf8[..next].CopyTo(destination[written..]);
-            written += next;
-            byte b = utf8[next];
-            destination[written++] = (byte)'\\';
-            switch (b)
+            // The store needs a vector's room in the destination: checked here, not assumed from the caller.
+            while (i <= utf8.Length - Vector256<byte>.Count && written <= destination.Length - Vector256<byte>.Count)
             {
-                case (byte)'"': destination[written++] = (byte)'"'; break;
-                case (byte)'\\': destination[written++] = (byte)'\\'; break;
-                case (byte)'\n': destination[written++] = (byte)'n'; break;
-                case (byte)'\r': destination[written++] = (byte)'r'; break;
-                case (byte)'\t': destination[written++] = (byte)'t'; break;
-                case (byte)'\b': destination[written++] = (byte)'b'; break;
-                case (byte)'\f': destination[written++] = (byte)'f'; break;
-                default:
-                    "u00"u8.CopyTo(destination[written..]);
-                    destination[written + 3] = HexDigit(b >> 4);
-                    destination[written + 4] = HexDigit(b & 0xF);
-                    written += 5;
-                    break;
-            }
+                Vector256<byte> v = Vector256.LoadUnsafe(ref from, (nuint)i);
+                uint escapes = (Vector256.LessThan(v, Vector256.Create((byte)0x20)) | Vector256.Equals(v, Vector256.Create((byte)'"')) | Vector256.Equals(v, Vector256.Create((byte)'\\'))).ExtractMostSignificantBits();
+                v.StoreUnsafe(ref to, (nuint)written);
+                if (escapes == 0)
+                {
+                    i += Vector256<byte>.Count;
+                    written += Vector256<byte>.Count;
+                    continue;
+                }
 
-            utf8 = utf8[(next + 1)..];
+                int plain = BitOperations.TrailingZeroCount(escapes);
+                i += plain;
+                written += plain;
+                written += WriteEscape(Unsafe.Add(ref from, i), destination[written..]);
+                i++;
+            }
+        }
+
+        for (; i < utf8.Length; i++)
+        {
+            byte b = Unsafe.Add(ref from, i);
+            if (b >= 0x20 && b != (byte)'"' && b != (byte)'\\')
+            {
+                destination[written++] = b;
+            }
+            else
+            {
+                written += WriteEscape(b, destination[written..]);
+            }
+        }
+
+        return written;
+    }
+
+    /// <summary>The room <see cref="WriteEscaped"/> may store into past what it writes.</summary>
+    public const int EscapeSlack = 32;
+
+    /// <summary>Writes the escape sequence of one byte that needs it.</summary>
+    private static int WriteEscape(byte b, Span<byte> destination)
+    {
+        destination[0] = (byte)'\\';
+        switch (b)
+        {
+            case (byte)'"': destination[1] = (byte)'"'; return 2;
+            case (byte)'\\': destination[1] = (byte)'\\'; return 2;
+            case (byte)'\n': destination[1] = (byte)'n'; return 2;
+            case (byte)'\r': destination[1] = (byte)'r'; return 2;
+            case (byte)'\t': destination[1] = (byte)'t'; return 2;
+            case (byte)'\b': destination[1] = (byte)'b'; return 2;
+            case (byte)'\f': destination[1] = (byte)'f'; return 2;
+            default:
+                "u00"u8.CopyTo(destination[1..]);
+                destination[4] = HexDigit(b >> 4);
+                destination[5] = HexDigit(b & 0xF);
+                return 6;
         }
     }
 

@@ -216,6 +216,41 @@ public sealed class CloudWatchLoggerProviderTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Json_EscapesWhatJsonNeeds_AndKeepsEveryValue()
+    {
+        await using CloudWatchLoggerProvider provider = CreateProvider();
+        using ILoggerFactory factory = Factory(provider);
+        string tricky = "quote \" backslash \\ newline \n tab \t control \u0001 emoji 😀 lone \ud800 end";
+
+        factory.CreateLogger("Cat\"egory").Log(LogLevel.Warning, new EventId(7, "na\"me"), new Dictionary<string, object?>
+        {
+            ["{OriginalFormat}"] = "unused",
+        }.ToList(), null, (_, _) => tricky);
+        factory.CreateLogger("Orders").LogInformation("{Text} {Flag} {Int} {Long} {Double} {Decimal} {Null} {When} {Nested}", tricky, true, -42, long.MaxValue, 1.5e-7, 12.25m, null, new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc), new Dictionary<string, int> { ["a\"b"] = 1 });
+        await provider.FlushAsync();
+
+        string expected = tricky.Replace("\ud800", "\ufffd", StringComparison.Ordinal);
+        JsonElement first = JsonDocument.Parse(Assert.Single(_fake.Messages(Group, "Cat\"egory"))).RootElement;
+        Assert.Equal(expected, first.GetProperty("message").GetString());
+        Assert.Equal("Cat\"egory", first.GetProperty("category").GetString());
+        Assert.Equal("na\"me", first.GetProperty("eventName").GetString());
+        Assert.Equal(7, first.GetProperty("eventId").GetInt32());
+
+        JsonElement second = JsonDocument.Parse(Assert.Single(_fake.Messages(Group, "Orders"))).RootElement;
+        JsonElement p = second.GetProperty("properties");
+        Assert.Equal(expected, p.GetProperty("Text").GetString());
+        Assert.True(p.GetProperty("Flag").GetBoolean());
+        Assert.Equal(-42, p.GetProperty("Int").GetInt32());
+        Assert.Equal(long.MaxValue, p.GetProperty("Long").GetInt64());
+        Assert.Equal(1.5e-7, p.GetProperty("Double").GetDouble());
+        Assert.Equal(12.25m, p.GetProperty("Decimal").GetDecimal());
+        Assert.Equal(JsonValueKind.Null, p.GetProperty("Null").ValueKind);
+        Assert.Equal("2026-01-02T03:04:05.0000000Z", p.GetProperty("When").GetString());
+        Assert.Equal(1, p.GetProperty("Nested").GetProperty("a\"b").GetInt32());
+        Assert.Equal("{Text} {Flag} {Int} {Long} {Double} {Decimal} {Null} {When} {Nested}", second.GetProperty("messageTemplate").GetString());
+    }
+
+    [Fact]
     public async Task EmptyMessage_IsNotSentButCounted()
     {
         await using CloudWatchLoggerProvider provider = CreateProvider();

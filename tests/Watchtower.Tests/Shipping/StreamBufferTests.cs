@@ -74,6 +74,68 @@ public sealed class StreamBufferTests
         }
     }
 
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.02)]
+    [InlineData(0.15)]
+    [InlineData(0.6)]
+    public void WriteEscaped_MatchesAPlainEscaper_WithOrWithoutSlackRoom(double density)
+    {
+        var random = new Random(5);
+        byte[] special = [0x00, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x1f, (byte)'"', (byte)'\\'];
+        for (int length = 0; length <= 200; length++)
+        {
+            byte[] text = new byte[length];
+            for (int i = 0; i < length; i++)
+            {
+                text[i] = random.NextDouble() < density ? special[random.Next(special.Length)] : (byte)random.Next(0x20, 0x100);
+                if (text[i] is (byte)'"' or (byte)'\\' && random.NextDouble() >= density)
+                {
+                    text[i] = (byte)'x';
+                }
+            }
+
+            byte[] expected = PlainEscape(text);
+            Assert.Equal(expected.Length, PutLogEventsBody.EscapedLength(text));
+            foreach (int slack in new[] { 0, 1, PutLogEventsBody.EscapeSlack })
+            {
+                byte[] into = new byte[expected.Length + slack];
+                int written = PutLogEventsBody.WriteEscaped(text, into);
+                Assert.Equal(expected, into[..written]);
+            }
+        }
+    }
+
+    private static byte[] PlainEscape(byte[] text)
+    {
+        var escaped = new List<byte>();
+        foreach (byte b in text)
+        {
+            string? sequence = b switch
+            {
+                (byte)'"' => "\\\"",
+                (byte)'\\' => "\\\\",
+                (byte)'\n' => "\\n",
+                (byte)'\r' => "\\r",
+                (byte)'\t' => "\\t",
+                (byte)'\b' => "\\b",
+                (byte)'\f' => "\\f",
+                < 0x20 => $"\\u{b:x4}",
+                _ => null,
+            };
+            if (sequence is null)
+            {
+                escaped.Add(b);
+            }
+            else
+            {
+                escaped.AddRange(Encoding.ASCII.GetBytes(sequence));
+            }
+        }
+
+        return [.. escaped];
+    }
+
     [Fact]
     public void AsciiFastPath_StopsAtTheFirstOtherCharacter_AtEveryLengthAndPosition()
     {
