@@ -16,6 +16,7 @@ namespace Watchtower.Benchmarks;
 /// </remarks>
 [MemoryDiagnoser]
 [InvocationCount(100_000)]
+[MedianColumn]
 public class LogCallBenchmarks
 {
     private readonly string _message = ThroughputRun.MessageOf(100);

@@ -2,7 +2,7 @@ using System.Globalization;
 using Watchtower.Extensions.Logging;
 using Watchtower.Throughput;
 
-// dotnet run -c Release -- --events N --message-bytes B --streams S [--format text|json] [--endpoint URL] [--warmup-events N]
+// dotnet run -c Release -- --events N --message-bytes B --streams S [--format text|json] [--endpoint URL] [--warmup-events N] [--window-file F]
 var settings = new ThroughputSettings();
 for (int i = 0; i + 1 < args.Length; i += 2)
 {
@@ -15,7 +15,8 @@ for (int i = 0; i + 1 < args.Length; i += 2)
         "--format" => settings with { Format = Enum.Parse<CloudWatchLogFormat>(value, ignoreCase: true) },
         "--endpoint" => settings with { Endpoint = value },
         "--warmup-events" => settings with { WarmupEvents = int.Parse(value, CultureInfo.InvariantCulture) },
-        _ => throw new ArgumentException($"Unknown option {args[i]}; use --events, --message-bytes, --streams, --format, --endpoint, --warmup-events."),
+        "--window-file" => settings with { WindowFile = value },
+        _ => throw new ArgumentException($"Unknown option {args[i]}; use --events, --message-bytes, --streams, --format, --endpoint, --warmup-events, --window-file."),
     };
 }
 
