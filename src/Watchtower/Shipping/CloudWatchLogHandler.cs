@@ -27,7 +27,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     private const int MaxCachedStreamNames = 10_000;
 
     // The most events the sender takes from the queue per acquisition of its lock.
-    private const int DrainBite = 256;
+    private const int DrainBite = 64;
 
     // A thread keeps a buffer this large for encoding messages; larger messages borrow one from the pool.
     private const int MaxThreadBufferSize = 64 * 1024;
@@ -606,6 +606,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                 queue.OnSenderAwake();
 
                 // In bites, so that writers never wait long for the queue's lock while the sender takes a backlog.
+                bool drainedAny = false;
                 while (roomEvents > 0 && roomBytes > 0 && queue.Drain(drained, (int)Math.Min(roomEvents, DrainBite), roomBytes, out long queueNonEmptySince) > 0)
                 {
                     long bytes = 0;
@@ -636,8 +637,13 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                         lastStream!.Add(queued.Message, queued.TimestampMs, arrivedAt, now, _nextBatchId);
                     }
 
-                    // Every message is copied out: the queue may reuse their chunks.
+                    // Every message is copied out: the next bite may reuse their chunks.
                     drained.Clear();
+                    drainedAny = true;
+                }
+
+                if (drainedAny)
+                {
                     queue.OnDrainProcessed();
                 }
 
