@@ -153,7 +153,7 @@ internal static class PutLogEventsBody
             while (i <= utf8.Length - Vector256<byte>.Count && written <= destination.Length - Vector256<byte>.Count)
             {
                 Vector256<byte> v = Vector256.LoadUnsafe(ref from, (nuint)i);
-                uint escapes = (Vector256.LessThan(v, Vector256.Create((byte)0x20)) | Vector256.Equals(v, Vector256.Create((byte)'"')) | Vector256.Equals(v, Vector256.Create((byte)'\\'))).ExtractMostSignificantBits();
+                uint escapes = NeedsEscape.Find(v).ExtractMostSignificantBits();
                 v.StoreUnsafe(ref to, (nuint)written);
                 if (escapes == 0)
                 {
@@ -173,7 +173,7 @@ internal static class PutLogEventsBody
         for (; i < utf8.Length; i++)
         {
             byte b = Unsafe.Add(ref from, i);
-            if (b >= 0x20 && b != (byte)'"' && b != (byte)'\\')
+            if (!NeedsEscape.Contains(b))
             {
                 destination[written++] = b;
             }
@@ -241,66 +241,25 @@ internal static class PutLogEventsBody
     /// -1. Vectorised by hand rather than with SearchValues, whose generic search is compiled unoptimised until the
     /// runtime tiers it up, which a short-lived process never sees; this runs fully optimised from the first event.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int IndexOfFirstToEscape(ReadOnlySpan<byte> utf8) => IndexOfFirst<NeedsEscape>(utf8);
+
+    /// <summary>The index of the first control character (below 0x20), or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int IndexOfFirstControl(ReadOnlySpan<byte> utf8) => IndexOfFirst<ControlCharacter>(utf8);
+
+    /// <summary>The index of the first byte in <typeparamref name="TSet"/>, or -1: 32 bytes at a time where the CPU can, else 16, else one.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static int IndexOfFirstToEscape(ReadOnlySpan<byte> utf8)
-    {
-        ref byte start = ref MemoryMarshal.GetReference(utf8);
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated && utf8.Length >= Vector256<byte>.Count)
-        {
-            Vector256<byte> space = Vector256.Create((byte)0x20);
-            Vector256<byte> quote = Vector256.Create((byte)'"');
-            Vector256<byte> backslash = Vector256.Create((byte)'\\');
-            for (; i <= utf8.Length - Vector256<byte>.Count; i += Vector256<byte>.Count)
-            {
-                Vector256<byte> v = Vector256.LoadUnsafe(ref start, (nuint)i);
-                Vector256<byte> hits = Vector256.LessThan(v, space) | Vector256.Equals(v, quote) | Vector256.Equals(v, backslash);
-                if (hits != Vector256<byte>.Zero)
-                {
-                    return i + BitOperations.TrailingZeroCount(hits.ExtractMostSignificantBits());
-                }
-            }
-        }
-        else if (Vector128.IsHardwareAccelerated && utf8.Length >= Vector128<byte>.Count)
-        {
-            Vector128<byte> space = Vector128.Create((byte)0x20);
-            Vector128<byte> quote = Vector128.Create((byte)'"');
-            Vector128<byte> backslash = Vector128.Create((byte)'\\');
-            for (; i <= utf8.Length - Vector128<byte>.Count; i += Vector128<byte>.Count)
-            {
-                Vector128<byte> v = Vector128.LoadUnsafe(ref start, (nuint)i);
-                Vector128<byte> hits = Vector128.LessThan(v, space) | Vector128.Equals(v, quote) | Vector128.Equals(v, backslash);
-                if (hits != Vector128<byte>.Zero)
-                {
-                    return i + BitOperations.TrailingZeroCount(hits.ExtractMostSignificantBits());
-                }
-            }
-        }
-
-        for (; i < utf8.Length; i++)
-        {
-            byte b = Unsafe.Add(ref start, i);
-            if (b < 0x20 || b == (byte)'"' || b == (byte)'\\')
-            {
-                return i;
-            }
-        }
-
-        return -1;
-    }
-
-    /// <summary>The index of the first control character (below 0x20), or -1; vectorised as <see cref="IndexOfFirstToEscape"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static int IndexOfFirstControl(ReadOnlySpan<byte> utf8)
+    private static int IndexOfFirst<TSet>(ReadOnlySpan<byte> utf8)
+        where TSet : struct, IByteSet
     {
         ref byte start = ref MemoryMarshal.GetReference(utf8);
         int i = 0;
         if (Vector256.IsHardwareAccelerated)
         {
-            Vector256<byte> space = Vector256.Create((byte)0x20);
             for (; i <= utf8.Length - Vector256<byte>.Count; i += Vector256<byte>.Count)
             {
-                Vector256<byte> hits = Vector256.LessThan(Vector256.LoadUnsafe(ref start, (nuint)i), space);
+                Vector256<byte> hits = TSet.Find(Vector256.LoadUnsafe(ref start, (nuint)i));
                 if (hits != Vector256<byte>.Zero)
                 {
                     return i + BitOperations.TrailingZeroCount(hits.ExtractMostSignificantBits());
@@ -309,10 +268,9 @@ internal static class PutLogEventsBody
         }
         else if (Vector128.IsHardwareAccelerated)
         {
-            Vector128<byte> space = Vector128.Create((byte)0x20);
             for (; i <= utf8.Length - Vector128<byte>.Count; i += Vector128<byte>.Count)
             {
-                Vector128<byte> hits = Vector128.LessThan(Vector128.LoadUnsafe(ref start, (nuint)i), space);
+                Vector128<byte> hits = TSet.Find(Vector128.LoadUnsafe(ref start, (nuint)i));
                 if (hits != Vector128<byte>.Zero)
                 {
                     return i + BitOperations.TrailingZeroCount(hits.ExtractMostSignificantBits());
@@ -322,13 +280,45 @@ internal static class PutLogEventsBody
 
         for (; i < utf8.Length; i++)
         {
-            if (Unsafe.Add(ref start, i) < 0x20)
+            if (TSet.Contains(Unsafe.Add(ref start, i)))
             {
                 return i;
             }
         }
 
         return -1;
+    }
+
+    /// <summary>A set of bytes to look for, as a vector test and a byte test.</summary>
+    private interface IByteSet
+    {
+        static abstract Vector256<byte> Find(Vector256<byte> bytes);
+
+        static abstract Vector128<byte> Find(Vector128<byte> bytes);
+
+        static abstract bool Contains(byte b);
+    }
+
+    /// <summary>What a JSON string must escape: control characters, the quote and the backslash.</summary>
+    private readonly struct NeedsEscape : IByteSet
+    {
+        public static Vector256<byte> Find(Vector256<byte> bytes) =>
+            Vector256.LessThan(bytes, Vector256.Create((byte)0x20)) | Vector256.Equals(bytes, Vector256.Create((byte)'"')) | Vector256.Equals(bytes, Vector256.Create((byte)'\\'));
+
+        public static Vector128<byte> Find(Vector128<byte> bytes) =>
+            Vector128.LessThan(bytes, Vector128.Create((byte)0x20)) | Vector128.Equals(bytes, Vector128.Create((byte)'"')) | Vector128.Equals(bytes, Vector128.Create((byte)'\\'));
+
+        public static bool Contains(byte b) => b < 0x20 || b == (byte)'"' || b == (byte)'\\';
+    }
+
+    /// <summary>Control characters (below 0x20).</summary>
+    private readonly struct ControlCharacter : IByteSet
+    {
+        public static Vector256<byte> Find(Vector256<byte> bytes) => Vector256.LessThan(bytes, Vector256.Create((byte)0x20));
+
+        public static Vector128<byte> Find(Vector128<byte> bytes) => Vector128.LessThan(bytes, Vector128.Create((byte)0x20));
+
+        public static bool Contains(byte b) => b < 0x20;
     }
 
     private static byte HexDigit(int value) => (byte)(value < 10 ? '0' + value : 'a' + value - 10);
