@@ -1,0 +1,71 @@
+using System.Text;
+using BenchmarkDotNet.Attributes;
+using Watchtower.Throughput;
+
+namespace Watchtower.Benchmarks;
+
+/// <summary>
+/// The engine's part of a log call alone, with no sender competing for the queue: the handler ships to an endpoint that
+/// never answers, so its sender waits on its first call, and the queue is emptied between iterations (not measured).
+/// Set against <see cref="LogCallBenchmarks"/>, it tells what the queue's lock costs when the sender takes events.
+/// </summary>
+[MemoryDiagnoser]
+[MedianColumn]
+[InvocationCount(100_000)]
+public class CallerPathBenchmarks
+{
+    private readonly byte[] _line = Encoding.UTF8.GetBytes("2026-12-01T09:00:00.000Z Information Benchmarks: " + ThroughputRun.MessageOf(100));
+    private readonly string _message = ThroughputRun.MessageOf(100);
+    private readonly List<Shipping.QueuedEvent> _drained = new(100_000);
+    private CloudWatchLogsClient _client = null!;
+    private CloudWatchLogHandler _handler = null!;
+    private string _stream = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        Environment.SetEnvironmentVariable("AWS_EC2_METADATA_DISABLED", "true");
+        _client = new CloudWatchLogsClient(
+            new CloudWatchLogsClientOptions { Region = "us-east-1", ServiceUrl = "http://127.0.0.1:9", Credentials = new Amazon.Runtime.BasicAWSCredentials("AKIDBENCH", "bench-secret") },
+            new NeverAnswers());
+        _handler = new CloudWatchLogHandler(new CloudWatchLogHandlerOptions { Client = _client, LogGroupName = "benchmarks", LogStreamName = "{logger_name}", QueueLimit = 200_000, ShutdownTimeout = TimeSpan.FromMilliseconds(100) });
+        _stream = _handler.StreamNameForLogger("Benchmarks").For(DateTimeOffset.UtcNow);
+    }
+
+    [IterationCleanup]
+    public void EmptyTheQueue()
+    {
+        _drained.Clear();
+        _handler.Queue!.Drain(_drained, int.MaxValue, long.MaxValue, out _);
+        _handler.Queue.OnDrainProcessed();
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _handler.Dispose();
+        _client.Dispose();
+    }
+
+    /// <summary>What the harness itself costs per call in this mode (100,000 invocations per iteration, with cleanup).</summary>
+    [Benchmark(Baseline = true)]
+    public int Nothing() => _line.Length;
+
+    /// <summary>A formatted line into the queue: the checks, the lock, the copy.</summary>
+    [Benchmark]
+    public bool EmitUtf8() => _handler.EmitUtf8(_line, 1_764_579_600_000, _stream);
+
+    /// <summary>The same from a string, encoded on the way (the public Emit's path, less the stream name).</summary>
+    [Benchmark]
+    public bool EmitText() => _handler.EmitText(_message, 1_764_579_600_000, _stream);
+
+    /// <summary>The clock read every provider call makes.</summary>
+    [Benchmark]
+    public DateTimeOffset Clock() => TimeProvider.System.GetUtcNow();
+
+    private sealed class NeverAnswers : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.Delay(Timeout.Infinite, cancellationToken).ContinueWith<HttpResponseMessage>(_ => throw new OperationCanceledException(cancellationToken), TaskScheduler.Default);
+    }
+}
