@@ -19,6 +19,10 @@ public class CallerPathBenchmarks
     private readonly List<Shipping.QueuedEvent> _drained = new(100_000);
     private CloudWatchLogsClient _client = null!;
     private CloudWatchLogHandler _handler = null!;
+    private static readonly Extensions.Logging.LogEventFormatter s_text = new(Extensions.Logging.CloudWatchLogFormat.Text, includeScopes: false);
+    private static readonly Extensions.Logging.LogEventFormatter s_json = new(Extensions.Logging.CloudWatchLogFormat.Json, includeScopes: false);
+    private static readonly Extensions.Logging.LoggerCategory s_category = new("Benchmarks");
+    private static readonly DateTimeOffset s_time = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
     private string _stream = null!;
 
     [GlobalSetup]
@@ -58,6 +62,28 @@ public class CallerPathBenchmarks
     /// <summary>The same from a string, encoded on the way (the public Emit's path, less the stream name).</summary>
     [Benchmark]
     public bool EmitText() => _handler.EmitText(_message, 1_764_579_600_000, _stream);
+
+    /// <summary>The provider's text line written as UTF-8: timestamp, level, category, the message.</summary>
+    [Benchmark]
+    public int FormatText()
+    {
+        Extensions.Logging.Utf8Buffer buffer = Extensions.Logging.Utf8Buffer.Rent();
+        s_text.Format(buffer, s_time, s_category, Microsoft.Extensions.Logging.LogLevel.Information, default, _message, null, static (m, _) => m, null);
+        int length = buffer.Length;
+        Extensions.Logging.Utf8Buffer.Return(buffer);
+        return length;
+    }
+
+    /// <summary>The same as a JSON line.</summary>
+    [Benchmark]
+    public int FormatJson()
+    {
+        Extensions.Logging.Utf8Buffer buffer = Extensions.Logging.Utf8Buffer.Rent();
+        s_json.Format(buffer, s_time, s_category, Microsoft.Extensions.Logging.LogLevel.Information, default, _message, null, static (m, _) => m, null);
+        int length = buffer.Length;
+        Extensions.Logging.Utf8Buffer.Return(buffer);
+        return length;
+    }
 
     /// <summary>The clock read every provider call makes.</summary>
     [Benchmark]

@@ -441,12 +441,12 @@ internal sealed class LogEventFormatter
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void FormatText(Utf8Buffer line, DateTimeOffset timestamp, LoggerCategory category, LogLevel level, EventId eventId, Exception? exception, string message, IExternalScopeProvider? scopes)
     {
-        WriteIsoTimestamp(line.GetSpan(24), timestamp.UtcDateTime);
-        line.Advance(24);
-        line.Append((byte)' ');
-        line.Append(LevelName(level));
-        line.Append((byte)' ');
-        line.Append(category.Utf8);
+        // The timestamp, then " Level Category" as the logger keeps it ready for each level.
+        ReadOnlySpan<byte> levelAndCategory = category.LevelAndCategory(level);
+        Span<byte> start = line.GetSpan(24 + levelAndCategory.Length);
+        WriteIsoTimestamp(start, timestamp.UtcDateTime);
+        levelAndCategory.CopyTo(start[24..]);
+        line.Advance(24 + levelAndCategory.Length);
         if (eventId.Id != 0 || !string.IsNullOrEmpty(eventId.Name))
         {
             line.Append((byte)'[');

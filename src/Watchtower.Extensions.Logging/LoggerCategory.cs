@@ -21,4 +21,20 @@ internal sealed class LoggerCategory
 
     /// <summary>The name as a JSON string, quotes included, for the JSON format.</summary>
     public byte[] JsonQuoted { get; }
+
+    /// <summary><c> Level Category</c> as UTF-8, the text format's fixed part after the timestamp, made once per level.</summary>
+    public ReadOnlySpan<byte> LevelAndCategory(Microsoft.Extensions.Logging.LogLevel level)
+    {
+        int index = (int)level;
+        if ((uint)index >= (uint)_levelAndCategory.Length)
+        {
+            return Encoding.UTF8.GetBytes(" " + level + " " + Name);
+        }
+
+        return _levelAndCategory[index] ??= Encoding.UTF8.GetBytes(" " + s_levelNames[index] + " " + Name);
+    }
+
+    private static readonly string[] s_levelNames = ["Trace", "Debug", "Information", "Warning", "Error", "Critical", "None"];
+
+    private readonly byte[]?[] _levelAndCategory = new byte[]?[s_levelNames.Length];
 }
