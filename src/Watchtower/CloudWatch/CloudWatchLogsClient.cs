@@ -558,6 +558,17 @@ public sealed class CloudWatchLogsClient : IDisposable
                 operation, "NetworkError", e.Message, CloudWatchErrorKind.Transient, statusCode: null, requestId: null,
                 mayHaveBeenProcessed: true, innerException: e), null);
         }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            // SocketsHttpHandler usually wraps socket errors, but not always: a connection reset at the wrong moment can
+            // surface as a bare "Transport endpoint is not connected". It is a network error like any other.
+            bool neverSent = !sent && e.SocketErrorCode is System.Net.Sockets.SocketError.ConnectionRefused
+                or System.Net.Sockets.SocketError.HostNotFound or System.Net.Sockets.SocketError.HostUnreachable
+                or System.Net.Sockets.SocketError.NetworkUnreachable or System.Net.Sockets.SocketError.TryAgain;
+            return new AttemptResult(null, new CloudWatchLogsException(
+                operation, "NetworkError", e.Message, CloudWatchErrorKind.Transient, statusCode: null, requestId: null,
+                mayHaveBeenProcessed: !neverSent, innerException: e), null);
+        }
     }
 
     private HttpRequestMessage CreateSignedRequest(string operation, ReadOnlyMemory<byte> body, string payloadHash, SigningCredentials credentials)

@@ -38,6 +38,12 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     // A missing stream (or group) is created and the batch sent again at most this many times per attempt.
     private const int MaxCreateAttempts = 2;
 
+    // A batch whose sends fail with errors the client does not know is tried this many times in all.
+    private const int MaxUnexpectedFailures = 3;
+
+    // What the retry policy is asked about for such a failure: a network error, for its backoff.
+    private static readonly CloudWatchLogsException s_unexpected = new("PutLogEvents", "NetworkError", "An unexpected failure.", CloudWatchErrorKind.Transient, statusCode: null, requestId: null);
+
     // A stream with nothing to do for this long is forgotten; it costs nothing to remember it again.
     private static readonly TimeSpan s_idleStreamLifetime = TimeSpan.FromMinutes(5);
 
@@ -1030,8 +1036,21 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         }
         catch (Exception e)
         {
+            // Not an error the client knows (the HTTP stack has surprised us before): the request may or may not have
+            // gone out. A few more tries, as for a network error, rather than losing the batch to one surprise; then,
+            // since it may be a fault of ours that would fail every time, the batch is given up so the stream moves on.
             batch.BodyReusable = false;
-            return Finish(batch, DropReason.DeliveryFailed, "deliver-unexpected", $"Failed to deliver logs: {e.GetType().Name}: {e.Message}");
+            if (++batch.UnexpectedFailures < MaxUnexpectedFailures)
+            {
+                batch.MayHaveBeenDelivered = true;
+                _metrics.OnRetry();
+                _warnings.Warn("deliver-unexpected", $"Delivery to log stream '{batch.StreamName}' failed unexpectedly ({e.GetType().Name}: {e.Message}); trying again.");
+                TimeSpan elapsed = _timeProvider.GetElapsedTime(batch.FirstAttemptAt);
+                TimeSpan delay = _retryPolicy.TryGetRetryDelay(batch.Attempts, s_unexpected, elapsed, out TimeSpan backoff) ? backoff : TimeSpan.Zero;
+                return new SendOutcome(SendResult.RetryLater, Delay: delay);
+            }
+
+            return Finish(batch, DropReason.DeliveryFailed, "deliver-unexpected-dropped", $"Failed to deliver logs: {batch.Count} events for log stream '{batch.StreamName}' were dropped after {batch.UnexpectedFailures} unexpected failures, the last {e.GetType().Name}: {e.Message}");
         }
     }
 

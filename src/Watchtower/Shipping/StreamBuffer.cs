@@ -65,6 +65,9 @@ internal sealed class Batch
     /// <summary>Whether this attempt is the circuit breaker's probe.</summary>
     public bool IsProbe { get; set; }
 
+    /// <summary>Attempts that failed with an exception the client does not classify.</summary>
+    public int UnexpectedFailures { get; set; }
+
     /// <summary>
     /// False once an attempt was abandoned mid-request: the HTTP stack may still read the body, so it is left to the
     /// garbage collector rather than reused.

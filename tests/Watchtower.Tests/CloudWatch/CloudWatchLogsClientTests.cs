@@ -319,6 +319,23 @@ public sealed class CloudWatchLogsClientTests : IDisposable
         Assert.False(error.MayHaveBeenProcessed);
     }
 
+    [Theory]
+    [InlineData(System.Net.Sockets.SocketError.NotConnected, true)]
+    [InlineData(System.Net.Sockets.SocketError.ConnectionReset, true)]
+    [InlineData(System.Net.Sockets.SocketError.ConnectionRefused, false)]
+    public async Task BareSocketException_IsATransientNetworkError(System.Net.Sockets.SocketError code, bool mayHaveBeenProcessed)
+    {
+        // SocketsHttpHandler sometimes lets one through unwrapped when a connection is reset at the wrong moment.
+        _handler.Throw(new System.Net.Sockets.SocketException((int)code));
+        using CloudWatchLogsClient client = CreateClient(maxAttempts: 1);
+
+        var error = await Assert.ThrowsAsync<CloudWatchLogsException>(() => client.DeleteLogGroupAsync("g"));
+
+        Assert.Equal("NetworkError", error.ErrorCode);
+        Assert.Equal(CloudWatchErrorKind.Transient, error.Kind);
+        Assert.Equal(mayHaveBeenProcessed, error.MayHaveBeenProcessed);
+    }
+
     [Fact]
     public async Task UnreadableResponse_IsReportedAsInvalidResponse()
     {

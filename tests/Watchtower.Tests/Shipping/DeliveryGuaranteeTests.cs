@@ -151,6 +151,7 @@ public sealed class DeliveryGuaranteeTests
     [Theory]
     [InlineData(FaultKind.ResetAfterForwarding)]
     [InlineData(FaultKind.DelayPastTimeout)]
+    [InlineData(FaultKind.BareSocketError)]
     public async Task AmbiguousFailure_IsResentAndThePossibleDuplicatesAreCounted(FaultKind fault)
     {
         await using var h = Harness();
@@ -165,6 +166,28 @@ public sealed class DeliveryGuaranteeTests
         Assert.Equal([.. Numbered(4), .. Numbered(4)], h.Fake.AllMessages(HandlerHarness.Group));
         Assert.Equal(4, h.Metrics.PossiblyDuplicated);
         Assert.Equal(0, h.Metrics.DroppedTotal);
+    }
+
+    [Fact]
+    public async Task UnexpectedException_IsTriedAgain_ThenTheBatchIsGivenUpAndCounted()
+    {
+        await using var h = Harness();
+        h.Faults.Then(FaultKind.UnexpectedException, 1);
+
+        Emit(h, "s", 2);
+        Task flush = h.Handler.FlushAsync();
+        await h.AdvanceUntilAsync(() => flush.IsCompleted, s_step, "the batch to be delivered after one surprise");
+        Assert.Equal(Numbered(2), h.Fake.AllMessages(HandlerHarness.Group));
+        Assert.Equal(0, h.Metrics.DroppedTotal);
+
+        // One that keeps failing the same way is not retried for ever: after three tries the stream moves on.
+        h.Faults.Then(FaultKind.UnexpectedException, 1_000);
+        h.Handler.Emit("doomed", h.Now, "s");
+        Task second = h.Handler.FlushAsync();
+        await h.AdvanceUntilAsync(() => second.IsCompleted, s_step, "the batch to be given up");
+        Assert.Equal(1, h.Metrics.Dropped(DropReason.DeliveryFailed));
+        Assert.Equal(1 + 3, h.Faults.Injected(FaultKind.UnexpectedException));
+        Assert.Contains(h.Warnings, w => w.Contains("3 unexpected failures", StringComparison.Ordinal) && w.Contains("InvalidOperationException", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -48,6 +48,13 @@ internal sealed class FaultInjectingHandler : DelegatingHandler
                 (await base.SendAsync(request, cancellationToken)).Dispose();
                 throw new HttpRequestException(HttpRequestError.ResponseEnded, "The connection was reset (injected).");
 
+            case FaultKind.UnexpectedException:
+                throw new InvalidOperationException("Something no one expected (injected).");
+
+            case FaultKind.BareSocketError:
+                (await base.SendAsync(request, cancellationToken)).Dispose();
+                throw new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.NotConnected);
+
             case FaultKind.DelayPastTimeout:
                 HttpResponseMessage delayed = await base.SendAsync(request, cancellationToken);
                 await Task.Delay(_script.Delay, _clock, cancellationToken);

@@ -184,7 +184,7 @@ internal sealed class FaultProxy : IAsyncDisposable
         (int upstreamStatus, string contentType, byte[] upstreamBody) = await ForwardAsync(method, path, headers, body);
         switch (fault)
         {
-            case FaultKind.ResetAfterForwarding:
+            case FaultKind.ResetAfterForwarding or FaultKind.BareSocketError or FaultKind.UnexpectedException:
                 Reset(client);
                 return false;
             case FaultKind.DelayPastTimeout:

@@ -21,6 +21,15 @@ public enum FaultKind
     /// <summary>Forwarded, then the answer is held back past the client's request timeout: a resend may duplicate.</summary>
     DelayPastTimeout,
 
+    /// <summary>
+    /// Forwarded, then the HTTP stack throws a bare SocketException ("Transport endpoint is not connected"), as
+    /// SocketsHttpHandler now and then does when a connection is reset (seen in the no-loss test); on the wire, a reset.
+    /// </summary>
+    BareSocketError,
+
+    /// <summary>Not forwarded: the HTTP stack throws an exception no client would expect (an InvalidOperationException).</summary>
+    UnexpectedException,
+
     /// <summary>400 ResourceNotFoundException for the stream, not forwarded.</summary>
     StreamNotFound,
 
