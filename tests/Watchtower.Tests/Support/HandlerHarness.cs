@@ -58,12 +58,14 @@ internal sealed class HandlerHarness : IAsyncDisposable
     public static async Task WaitUntilAsync(Func<bool> condition, string what)
     {
         var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (!condition() && waited.Elapsed < TimeSpan.FromSeconds(10))
+        bool met;
+        while (!(met = condition()) && waited.Elapsed < TimeSpan.FromSeconds(10))
         {
             await Task.Delay(5);
         }
 
-        Assert.True(condition(), $"Timed out waiting for: {what}");
+        // The condition as it was seen: evaluating it again could catch a state that has moved on meanwhile.
+        Assert.True(met, $"Timed out waiting for: {what}");
     }
 
     /// <summary>
