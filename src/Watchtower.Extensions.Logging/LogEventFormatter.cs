@@ -520,7 +520,7 @@ internal sealed class LogEventFormatter
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static ReadOnlySpan<byte> LevelName(LogLevel level) => level switch
+    internal static ReadOnlySpan<byte> LevelName(LogLevel level) => level switch
     {
         LogLevel.Trace => "Trace"u8,
         LogLevel.Debug => "Debug"u8,
@@ -528,7 +528,8 @@ internal sealed class LogEventFormatter
         LogLevel.Warning => "Warning"u8,
         LogLevel.Error => "Error"u8,
         LogLevel.Critical => "Critical"u8,
-        _ => "None"u8,
+        LogLevel.None => "None"u8,
+        _ => System.Text.Encoding.UTF8.GetBytes(level.ToString()), // not a defined level: its number, as before
     };
 
     private static string SafeToString(object? value)
