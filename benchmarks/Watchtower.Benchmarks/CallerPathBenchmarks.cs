@@ -40,7 +40,7 @@ public class CallerPathBenchmarks
     public void EmptyTheQueue()
     {
         _drained.Clear();
-        _handler.Queue!.Drain(_drained, int.MaxValue, long.MaxValue, out _);
+        _handler.Queue!.Drain(_drained, int.MaxValue, long.MaxValue, out _, out _);
         _handler.Queue.OnDrainProcessed();
     }
 

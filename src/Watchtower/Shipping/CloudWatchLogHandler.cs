@@ -240,18 +240,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     {
         try
         {
-            if (Volatile.Read(ref _state) != Running)
-            {
-                Drop(DropReason.AfterShutdown, "after-shutdown", "Received message after logging system shutdown; it was not sent.");
-                return false;
-            }
-
-            if (string.IsNullOrEmpty(message))
-            {
-                Drop(DropReason.EmptyMessage, "empty-message", "Received empty message. Empty messages cannot be sent to CloudWatch Logs; it was not sent.");
-                return false;
-            }
-
+            // EmitUtf8 decides on shutdown and empty messages (a null one encodes to nothing), for every entry alike.
             return EmitText(message, timestamp.ToUnixTimeMilliseconds(), StreamNameFor(loggerName ?? string.Empty, timestamp));
         }
         catch (Exception e)
@@ -613,18 +602,16 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
 
                 // In bites, so that writers never wait long for the queue's lock while the sender takes a backlog.
                 bool drainedAny = false;
-                while (roomEvents > 0 && roomBytes > 0 && queue.Drain(drained, (int)Math.Min(roomEvents, DrainBite), roomBytes, out long queueNonEmptySince) > 0)
+                while (roomEvents > 0 && roomBytes > 0 && queue.Drain(drained, (int)Math.Min(roomEvents, DrainBite), roomBytes, out long queueNonEmptySince, out long bytes) > 0)
                 {
-                    long bytes = 0;
-                    foreach (QueuedEvent queued in drained)
-                    {
-                        bytes += queued.Size;
-                    }
-
                     Hold(drained.Count, bytes);
                     roomEvents -= drained.Count;
                     roomBytes -= bytes;
-                    ReportDropsInStream(StreamFor(drained[0].StreamName), drained[0].TimestampMs, now);
+                    if (!drainedAny)
+                    {
+                        // Once per round, before the round's first event: not per bite.
+                        ReportDropsInStream(StreamFor(drained[0].StreamName), drained[0].TimestampMs, now);
+                    }
 
                     // Events come in runs of the same stream: look a stream up only when the name changes (the
                     // names are shared strings, so a reference check is enough to see a run continue).

@@ -254,9 +254,14 @@ internal sealed class EventQueue
     /// Their message bytes stay valid until the next call, by which time the sender has copied them out; the chunks
     /// of the previous call's events are reused from then on.
     /// </summary>
+    /// <param name="into">Where the events go.</param>
+    /// <param name="maxCount">The most events to take.</param>
+    /// <param name="maxBytes">Stop once this many bytes are taken.</param>
+    /// <param name="nonEmptySince">No later than the arrival of any event taken (see <see cref="NonEmptySince"/>).</param>
+    /// <param name="takenBytes">The bytes taken, as CloudWatch counts them.</param>
     /// <returns>How many events were taken.</returns>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public int Drain(List<QueuedEvent> into, int maxCount, long maxBytes, out long nonEmptySince)
+    public int Drain(List<QueuedEvent> into, int maxCount, long maxBytes, out long nonEmptySince, out long takenBytes)
     {
         int taken = 0;
         TaskCompletionSource? roomFreed = null;
@@ -265,7 +270,7 @@ internal sealed class EventQueue
             nonEmptySince = _nonEmptySince;
             _drainOutstanding = false;
             ReleaseFinishedChunks();
-            long takenBytes = 0;
+            takenBytes = 0;
             int head = _head;
             QueuedEvent[] slots = _slots;
             while (taken < maxCount && takenBytes < maxBytes && taken < _count)

@@ -75,7 +75,7 @@ public sealed class CircuitBreakerAndQueueTests
 
         Assert.Equal(2, evicted);
         var drained = new List<QueuedEvent>();
-        queue.Drain(drained, int.MaxValue, long.MaxValue, out _);
+        queue.Drain(drained, int.MaxValue, long.MaxValue, out _, out _);
         Assert.Equal(["c", "d"], drained.Select(e => Encoding.UTF8.GetString(e.Message)[..1]));
     }
 
@@ -89,8 +89,8 @@ public sealed class CircuitBreakerAndQueueTests
         }
 
         var drained = new List<QueuedEvent>();
-        Assert.Equal(2, queue.Drain(drained, maxCount: 2, maxBytes: long.MaxValue, out _));
-        Assert.Equal(3, queue.Drain(drained, maxCount: 10, maxBytes: 101, out _)); // the event that crosses the limit is taken
+        Assert.Equal(2, queue.Drain(drained, maxCount: 2, maxBytes: long.MaxValue, out _, out _));
+        Assert.Equal(3, queue.Drain(drained, maxCount: 10, maxBytes: 101, out _, out _)); // the event that crosses the limit is taken
         Assert.Equal(1, queue.Count);
     }
 
@@ -102,7 +102,7 @@ public sealed class CircuitBreakerAndQueueTests
         queue.Close();
 
         Assert.Equal(EnqueueResult.Closed, Offer(queue, 50, out _));
-        Assert.Equal(1, queue.Drain(new List<QueuedEvent>(), 10, 1000, out _));
+        Assert.Equal(1, queue.Drain(new List<QueuedEvent>(), 10, 1000, out _, out _));
     }
 
     [Fact]
@@ -135,7 +135,7 @@ public sealed class CircuitBreakerAndQueueTests
             }
 
             drained.Clear();
-            queue.Drain(drained, int.MaxValue, long.MaxValue, out _);
+            queue.Drain(drained, int.MaxValue, long.MaxValue, out _, out _);
             queue.OnDrainProcessed();
             held = round == 1 ? queue.ChunkBytes : held;
         }
@@ -169,7 +169,7 @@ public sealed class CircuitBreakerAndQueueTests
         }
 
         var drained = new List<QueuedEvent>();
-        queue.Drain(drained, int.MaxValue, long.MaxValue, out _);
+        queue.Drain(drained, int.MaxValue, long.MaxValue, out _, out _);
 
         Assert.Equal(messages, drained.Select(e => Encoding.UTF8.GetString(e.Message)));
     }
@@ -188,14 +188,14 @@ public sealed class CircuitBreakerAndQueueTests
         Assert.False(Offer());
 
         // Asleep with a timer due before the new events' deadline: no wake, until a batch's worth (10) is waiting.
-        queue.Drain(new List<QueuedEvent>(), int.MaxValue, long.MaxValue, out _);
+        queue.Drain(new List<QueuedEvent>(), int.MaxValue, long.MaxValue, out _, out _);
         queue.OnDrainProcessed();
         queue.OnSenderSleeping(clock.GetTimestamp() + clock.TimestampFrequency);
         bool[] wakes = [.. Enumerable.Range(0, 12).Select(_ => Offer())];
         Assert.Equal(Enumerable.Range(0, 12).Select(i => i == 9), wakes);
 
         // Awake: it looks at the queue before sleeping, so nothing wakes it (but a batch's worth, once per drain).
-        queue.Drain(new List<QueuedEvent>(), int.MaxValue, long.MaxValue, out _);
+        queue.Drain(new List<QueuedEvent>(), int.MaxValue, long.MaxValue, out _, out _);
         queue.OnSenderAwake();
         Assert.False(Offer());
 
