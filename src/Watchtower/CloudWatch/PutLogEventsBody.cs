@@ -60,8 +60,8 @@ internal static class PutLogEventsBody
             for (; i <= utf8.Length - Vector256<byte>.Count; i += Vector256<byte>.Count)
             {
                 Vector256<byte> v = Vector256.LoadUnsafe(ref start, (nuint)i);
-                Vector256<byte> control = Vector256.LessThan(v, Vector256.Create((byte)0x20));
-                Vector256<byte> any = control | Vector256.Equals(v, Vector256.Create((byte)'"')) | Vector256.Equals(v, Vector256.Create((byte)'\\'));
+                Vector256<byte> control = ControlCharacter.Find(v);
+                Vector256<byte> any = NeedsEscape.Find(v);
                 Vector256<byte> shortForm = Vector256.LessThan(v - Vector256.Create((byte)8), Vector256.Create((byte)6)) & ~Vector256.Equals(v, Vector256.Create((byte)11));
                 length += BitOperations.PopCount(any.ExtractMostSignificantBits()) + (4 * BitOperations.PopCount((control & ~shortForm).ExtractMostSignificantBits()));
             }
