@@ -97,6 +97,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     private long _sentWithoutQueue;
     private long _finished;
     private int _streamCount;
+    private long _senderRounds;
     private long _batchIds;
     private int _state;
 
@@ -204,6 +205,9 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     internal HandlerMetrics Metrics => _metrics;
 
     internal CloudWatchLogsClient Client => _client;
+
+    /// <summary>How many rounds the sender loop has run, for tests that it sleeps when it has nothing it can do.</summary>
+    internal long SenderRounds => Interlocked.Read(ref _senderRounds);
 
     /// <summary>How many streams the sender remembers, for tests of idle-stream eviction.</summary>
     internal int StreamCount => Volatile.Read(ref _streamCount);
@@ -593,6 +597,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
             while (true)
             {
                 long now = _timeProvider.GetTimestamp();
+                Interlocked.Increment(ref _senderRounds);
 
                 // Take events only while what the sender holds stays within its bound: beyond it the queue fills up
                 // and QueueFullMode applies, so memory stays bounded however slow or absent the service is.
@@ -789,9 +794,10 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                 }
 
                 // Writers wake the sender only when it would otherwise be late; tell the queue when that is.
-                long wakeAt = queue.OnSenderSleeping(untilNextWork == Timeout.InfiniteTimeSpan ? long.MaxValue : now + (long)(untilNextWork.TotalSeconds * _timeProvider.TimestampFrequency));
+                bool atBound = SenderAtBound;
+                long wakeAt = queue.OnSenderSleeping(untilNextWork == Timeout.InfiniteTimeSpan ? long.MaxValue : now + (long)(untilNextWork.TotalSeconds * _timeProvider.TimestampFrequency), canTake: !atBound);
                 TimeSpan wait = wakeAt == long.MaxValue ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(Math.Max(0, wakeAt - now) / (double)_timeProvider.TimestampFrequency);
-                await WaitForWorkAsync(idle: queue.Count == 0 || SenderAtBound, wait).ConfigureAwait(false);
+                await WaitForWorkAsync(idle: queue.Count == 0 || atBound, wait).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (_abortSends.IsCancellationRequested)

@@ -328,11 +328,17 @@ internal sealed class EventQueue
     /// timer). Returns when it must wake at the latest, for the deadline of events already queued; from now on a
     /// writer wakes it only if an event's deadline would come before that.
     /// </summary>
-    public long OnSenderSleeping(long wakeAt)
+    /// <param name="wakeAt">When the sender's own work (a deadline, a retry, a probe) falls due.</param>
+    /// <param name="canTake">
+    /// Whether the sender could take events if it woke. A sender at its bound cannot: the deadline of queued events is
+    /// then no reason to wake (it would find the same bound and sleep again at once, a busy loop), and what frees
+    /// room, a finished send, wakes it anyway.
+    /// </param>
+    public long OnSenderSleeping(long wakeAt, bool canTake = true)
     {
         lock (_lock)
         {
-            if (_count > 0)
+            if (_count > 0 && canTake)
             {
                 wakeAt = Math.Min(wakeAt, _nonEmptySince + _deadlineTicks);
             }

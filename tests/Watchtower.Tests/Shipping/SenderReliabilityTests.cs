@@ -1,0 +1,64 @@
+using Watchtower.Diagnostics;
+using Watchtower.Tests.Support;
+
+namespace Watchtower.Tests.Shipping;
+
+/// <summary>
+/// The sender under conditions an adversary would pick: it must sleep when it can do nothing, keep its request rate
+/// flat during an outage whatever the number of streams, and keep its memory within its bound.
+/// </summary>
+public sealed class SenderReliabilityTests
+{
+    public enum Stall
+    {
+        /// <summary>Every put hangs: a live endpoint that answers slowly, or not at all.</summary>
+        Hang,
+
+        /// <summary>Every put is refused for its credentials: expired or revoked keys.</summary>
+        AccessDenied,
+
+        /// <summary>Every connection is refused: a dead endpoint.</summary>
+        ConnectionRefused,
+    }
+
+    [Theory]
+    [InlineData(Stall.Hang)]
+    [InlineData(Stall.AccessDenied)]
+    [InlineData(Stall.ConnectionRefused)]
+    public async Task SenderAtItsBound_WithTheQueueOlderThanSendInterval_SleepsInsteadOfSpinning(Stall stall)
+    {
+        // The sender fills its bound and can send nothing: it must wait for something it can act on.
+        await using var h = new HandlerHarness(
+            o => { o.MaxBatchCount = 10; o.MaxConcurrentSends = 1; o.SendInterval = TimeSpan.FromSeconds(5); },
+            prepare: f => { f.CreateGroup(HandlerHarness.Group); f.CreateStream(HandlerHarness.Group, "s"); });
+        switch (stall)
+        {
+            case Stall.Hang: h.Fake.HangPuts = true; break;
+            case Stall.AccessDenied: h.Faults.Then(Support.Faults.FaultKind.AccessDenied, 1_000_000); break;
+            default: h.Faults.RefuseConnectionsFor(TimeSpan.FromDays(1)); break;
+        }
+
+        for (int i = 0; i < 100; i++)
+        {
+            h.Handler.Emit("e" + i, h.Now, "s");
+        }
+
+        await HandlerHarness.WaitUntilAsync(() => h.Handler.HeldEvents == h.Handler.SenderLimits.Events, "the sender to fill its bound");
+        await h.IdleAsync();
+
+        // The queue's oldest event is now older than SendInterval, and the sender can take none of it.
+        h.Clock.Advance(TimeSpan.FromSeconds(6));
+        await h.IdleAsync();
+        Assert.Equal((long)h.Handler.SenderLimits.Events, h.Handler.HeldEvents);
+        Assert.True(h.Handler.Queue!.Count > 0);
+
+        long before = h.Handler.SenderRounds;
+        for (int i = 0; i < 20; i++)
+        {
+            // Each idle wait wakes the sender once; a sender that spins runs thousands of rounds meanwhile.
+            await h.IdleAsync();
+        }
+
+        Assert.InRange(h.Handler.SenderRounds - before, 1, 40);
+    }
+}
