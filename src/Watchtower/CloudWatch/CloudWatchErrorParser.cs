@@ -43,20 +43,27 @@ internal static class CloudWatchErrorParser
     };
 
     /// <summary>Builds the exception for a non-success response.</summary>
+    /// <param name="operation">The operation that failed.</param>
+    /// <param name="status">The response's status.</param>
+    /// <param name="errorTypeHeader">The X-Amzn-Errortype header, if any.</param>
+    /// <param name="requestId">The x-amzn-RequestId header, if any.</param>
+    /// <param name="body">The response body.</param>
+    /// <param name="credentials">What the request was signed with: never repeated in the message (see <see cref="ServiceText"/>).</param>
     public static CloudWatchLogsException Parse(
         string operation,
         HttpStatusCode status,
         string? errorTypeHeader,
         string? requestId,
-        ReadOnlySpan<byte> body)
+        ReadOnlySpan<byte> body,
+        SigningCredentials? credentials = null)
     {
         (string? bodyCode, string? message) = ReadBody(body);
         string? rawCode = !string.IsNullOrWhiteSpace(errorTypeHeader) ? errorTypeHeader : bodyCode;
         string code = string.IsNullOrWhiteSpace(rawCode)
             ? ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture)
             : NormalizeErrorCode(rawCode);
-        message ??= status.ToString();
-        return new CloudWatchLogsException(operation, code, message, Classify(code, status), status, requestId);
+        message = ServiceText.Sanitize(message ?? status.ToString(), credentials);
+        return new CloudWatchLogsException(operation, ServiceText.Sanitize(code, credentials), message, Classify(code, status), status, requestId);
     }
 
     /// <summary>Keeps what precedes the first ':', then what follows the last '#'.</summary>

@@ -535,7 +535,8 @@ public sealed class CloudWatchLogsClient : IDisposable
                 response.StatusCode,
                 FirstHeader(response, ErrorTypeHeader),
                 FirstHeader(response, RequestIdHeader),
-                responseBody);
+                responseBody,
+                credentials);
             return new AttemptResult(null, error, response.Headers.Date);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
