@@ -524,7 +524,16 @@ public sealed class CloudWatchLogsClient : IDisposable
         {
             using HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
             sent = true;
-            byte[] responseBody = await response.Content.ReadAsByteArrayAsync(linked.Token).ConfigureAwait(false);
+            int limit = response.IsSuccessStatusCode ? ResponseLimits.For(operation) : ResponseLimits.Error;
+            byte[]? responseBody = await ResponseLimits.ReadAsync(response.Content, limit, linked.Token).ConfigureAwait(false);
+            if (responseBody is null)
+            {
+                // Not an answer from CloudWatch Logs (a wrong endpoint, a proxy's error page): never read it whole.
+                return new AttemptResult(null, new CloudWatchLogsException(
+                    operation, "InvalidResponse", $"The response (HTTP {(int)response.StatusCode}) is larger than {limit / 1024} KiB, which no {operation} answer is; check ServiceUrl and any proxy in between.",
+                    CloudWatchErrorKind.Other, response.StatusCode, FirstHeader(response, RequestIdHeader)), null);
+            }
+
             if (response.IsSuccessStatusCode)
             {
                 return new AttemptResult(responseBody, null, null);
