@@ -39,7 +39,7 @@ public sealed class CloudWatchLoggerProvider : ILoggerProvider, ISupportExternal
         ArgumentNullException.ThrowIfNull(options);
         _timeProvider = timeProvider;
         _handler = new CloudWatchLogHandler(options, timeProvider, warnings);
-        _formatter = new LogEventFormatter(options.Format, options.IncludeScopes);
+        _formatter = new LogEventFormatter(options.Format, options.IncludeScopes, options.MaxMessageSize - CloudWatchLogHandlerOptions.EventOverhead);
     }
 
     internal CloudWatchLogHandler Handler => _handler;
@@ -68,20 +68,21 @@ public sealed class CloudWatchLoggerProvider : ILoggerProvider, ISupportExternal
         long timestampMs = timestamp.ToUnixTimeMilliseconds();
         string streamName = logger.StreamName.For(timestamp);
         Utf8Buffer buffer = Utf8Buffer.Rent();
+        bool truncated;
         try
         {
             // Formatted straight into UTF-8 on the caller's thread: the state is only valid during this call.
-            _formatter.Format(buffer, timestamp, logger.Category, level, eventId, state, exception, formatter, _scopeProvider);
+            truncated = _formatter.Format(buffer, timestamp, logger.Category, level, eventId, state, exception, formatter, _scopeProvider);
         }
         catch (Exception e)
         {
             // The formatter guards every step; this is the last line of defence, since MEL rethrows into the caller.
             Utf8Buffer.Return(buffer);
-            _handler.EmitText($"[Watchtower could not format this {level} event from {logger.Category.Name}: {e.GetType().Name}: {e.Message}]", timestampMs, streamName);
+            _handler.EmitText(_formatter.FormatFailure(timestamp, logger.Category, level, e), timestampMs, streamName);
             return;
         }
 
-        _handler.EmitUtf8(buffer.Written, timestampMs, streamName);
+        _handler.EmitUtf8(buffer.Written, timestampMs, streamName, truncated);
         Utf8Buffer.Return(buffer);
     }
 

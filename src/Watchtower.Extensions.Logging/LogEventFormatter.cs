@@ -19,7 +19,7 @@ namespace Watchtower.Extensions.Logging;
 internal sealed class LogEventFormatter
 {
     private const string OriginalFormatKey = "{OriginalFormat}";
-    private const int MaxDepth = 8;
+    private const int MaxDepth = ExceptionChain.MaxDepth;
 
     private static readonly JsonWriterOptions s_writerOptions = new()
     {
@@ -40,19 +40,25 @@ internal sealed class LogEventFormatter
 
     private readonly CloudWatchLogFormat _format;
     private readonly bool _includeScopes;
+    private readonly int _maxMessageBytes;
 
-    public LogEventFormatter(CloudWatchLogFormat format, bool includeScopes)
+    /// <param name="format">JSON or text.</param>
+    /// <param name="includeScopes">Whether to write the logging scopes.</param>
+    /// <param name="maxMessageBytes">The most UTF-8 bytes a message may have (the engine's limit less its 26 bytes): a JSON event is fitted within it here, so that it stays valid JSON.</param>
+    public LogEventFormatter(CloudWatchLogFormat format, bool includeScopes, int maxMessageBytes = int.MaxValue)
     {
         _format = format;
         _includeScopes = includeScopes;
+        _maxMessageBytes = maxMessageBytes;
     }
 
     /// <summary>
     /// Writes the event's message as UTF-8 into <paramref name="into"/>; writes nothing (so that the handler counts it as
     /// empty) when it has neither text nor exception.
     /// </summary>
+    /// <returns>Whether the event was cut to fit the size limit (JSON only; the engine cuts text itself).</returns>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Format<TState>(
+    public bool Format<TState>(
         Utf8Buffer into,
         DateTimeOffset timestamp,
         LoggerCategory category,
@@ -66,17 +72,39 @@ internal sealed class LogEventFormatter
         string message = SafeMessage(state, exception, formatter);
         if (message.Length == 0 && exception is null)
         {
-            return;
+            return false;
         }
 
         if (_format == CloudWatchLogFormat.Json)
         {
-            FormatJson(into, timestamp, category, level, eventId, state, exception, message, scopes);
+            return FormatJson(into, timestamp, category, level, eventId, state, exception, message, scopes);
         }
-        else
+
+        FormatText(into, timestamp, category, level, eventId, exception, message, scopes);
+        return false;
+    }
+
+    /// <summary>
+    /// What is shipped when formatting failed where no guard caught it (a bug of ours): the event's fixed fields and
+    /// the failure, in the configured format, so that a JSON stream stays JSON.
+    /// </summary>
+    public string FormatFailure(DateTimeOffset timestamp, LoggerCategory category, LogLevel level, Exception failure)
+    {
+        string problem = $"[Watchtower could not format this {level} event from {category.Name}: {failure.GetType().Name}: {ExceptionChain.Read(() => failure.Message)}]";
+        if (_format != CloudWatchLogFormat.Json)
         {
-            FormatText(into, timestamp, category, level, eventId, exception, message, scopes);
+            return problem;
         }
+
+        return JsonSerializer.Serialize(
+            new Dictionary<string, string>
+            {
+                ["timestamp"] = timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+                ["level"] = level.ToString(),
+                ["category"] = category.Name,
+                ["message"] = problem,
+            },
+            FailureJsonContext.Default.DictionaryStringString);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -90,7 +118,7 @@ internal sealed class LogEventFormatter
         catch (Exception e)
         {
             string template = state is IReadOnlyList<KeyValuePair<string, object?>> values && SafeCount(values) > 0
-                ? SafeRead(() => values[SafeCount(values) - 1].Value as string) ?? string.Empty
+                ? ExceptionChain.Read(() => values[SafeCount(values) - 1].Value as string) ?? string.Empty
                 : string.Empty;
             return $"[the message could not be formatted: {e.GetType().Name}: {e.Message}] {template}".TrimEnd();
         }
@@ -110,8 +138,9 @@ internal sealed class LogEventFormatter
     /// shapes (objects, collections, exceptions) by <see cref="Utf8JsonWriter"/>, each as a value of its own.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void FormatJson<TState>(Utf8Buffer into, DateTimeOffset timestamp, LoggerCategory category, LogLevel level, EventId eventId, TState state, Exception? exception, string message, IExternalScopeProvider? scopes)
+    private bool FormatJson<TState>(Utf8Buffer into, DateTimeOffset timestamp, LoggerCategory category, LogLevel level, EventId eventId, TState state, Exception? exception, string message, IExternalScopeProvider? scopes)
     {
+        JsonLayout layout = JsonLayout.Empty;
         into.Append("{\"timestamp\":\""u8);
         WriteIsoTimestamp(into.GetSpan(24), timestamp.UtcDateTime);
         into.Advance(24);
@@ -133,27 +162,52 @@ internal sealed class LogEventFormatter
         }
 
         into.Append(",\"message\":"u8);
+        layout.MessageStart = into.Length;
         JsonText.String(into, message);
-        WriteState(into, state);
+        layout.MessageEnd = into.Length;
+        WriteState(into, state, ref layout);
         if (exception is not null)
         {
+            layout.ExceptionStart = into.Length;
             into.Append(",\"exception\":"u8);
             Utf8JsonWriter writer = into.JsonWriter(s_writerOptions);
-            WriteException(writer, exception, depth: 0);
+            WriteException(writer, exception, depth: 0, ExceptionChain.NewSeenSet());
             writer.Flush();
+            layout.ExceptionEnd = into.Length;
         }
 
         if (_includeScopes && scopes is not null)
         {
+            layout.ScopesStart = into.Length;
             WriteScopes(into, scopes);
+            layout.ScopesEnd = into.Length;
         }
 
+        into.Append((byte)'}');
+        if (into.Length <= _maxMessageBytes)
+        {
+            return false;
+        }
+
+        JsonEventFit.Fit(into, ref layout, _maxMessageBytes, exception is null ? null : buffer => WriteCompactException(buffer, exception));
+        return true;
+    }
+
+    /// <summary>The exception as its type and the first kilobyte of its message, for an event that had to be cut to fit.</summary>
+    private static void WriteCompactException(Utf8Buffer into, Exception exception)
+    {
+        into.Append(",\"exception\":{\"type\":"u8);
+        JsonText.String(into, ExceptionChain.TypeName(exception));
+        into.Append(",\"message\":"u8);
+        string message = ExceptionChain.Read(() => exception.Message) ?? string.Empty;
+        JsonText.String(into, message.Length > 1024 ? message[..1024] : message);
         into.Append((byte)'}');
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void WriteState<TState>(Utf8Buffer into, TState state)
+    private static void WriteState<TState>(Utf8Buffer into, TState state, ref JsonLayout layout)
     {
+        layout.PropertiesStart = into.Length;
         if (state is IReadOnlyList<KeyValuePair<string, object?>> values)
         {
             bool opened = false;
@@ -193,11 +247,16 @@ internal sealed class LogEventFormatter
                 into.Append((byte)'}');
             }
 
+            layout.PropertiesEnd = into.Length;
             if (template is not null)
             {
+                layout.TemplateStart = into.Length;
                 into.Append(",\"messageTemplate\":"u8);
                 JsonText.String(into, template);
+                layout.TemplateEnd = into.Length;
             }
+
+            return;
         }
         else if (state is IEnumerable<KeyValuePair<string, object?>> or IEnumerable<KeyValuePair<string, object>> or IDictionary)
         {
@@ -209,6 +268,8 @@ internal sealed class LogEventFormatter
             into.Append(",\"state\":"u8);
             WriteValue(into, state, depth: 1);
         }
+
+        layout.PropertiesEnd = into.Length;
     }
 
     /// <summary>A value: the common simple ones by hand, any other through <see cref="Utf8JsonWriter"/>.</summary>
@@ -235,9 +296,20 @@ internal sealed class LogEventFormatter
                 into.Advance(longDigits);
                 return;
             default:
-                Utf8JsonWriter writer = into.JsonWriter(s_writerOptions);
-                WriteValue(writer, value, depth);
-                writer.Flush();
+                int mark = into.Length;
+                try
+                {
+                    Utf8JsonWriter writer = into.JsonWriter(s_writerOptions);
+                    WriteValue(writer, value, depth);
+                    writer.Flush();
+                }
+                catch (Exception e)
+                {
+                    // Whatever was written of the value goes; its place holds a string that says why.
+                    into.Truncate(mark);
+                    JsonText.String(into, $"[this value could not be written: {e.GetType().Name}]");
+                }
+
                 return;
         }
     }
@@ -245,11 +317,40 @@ internal sealed class LogEventFormatter
     private static void WriteScopes(Utf8Buffer into, IExternalScopeProvider scopes)
     {
         into.ScopesOpened = false;
-        scopes.ForEachScope(
-            static (scope, buffer) =>
-            {
-                buffer.Append(buffer.ScopesOpened ? ","u8 : ",\"scopes\":["u8);
-                buffer.ScopesOpened = true;
+        try
+        {
+            scopes.ForEachScope(static (scope, buffer) => WriteScope(buffer, scope), into);
+        }
+        catch (Exception)
+        {
+            // The scope provider itself failed between scopes: what was written of them is whole, and kept.
+        }
+
+        if (into.ScopesOpened)
+        {
+            into.Append((byte)']');
+        }
+    }
+
+    /// <summary>One scope, as a value of the "scopes" array; if reading it throws, only it is replaced, by a string that says so.</summary>
+    private static void WriteScope(Utf8Buffer buffer, object? scope)
+    {
+        buffer.Append(buffer.ScopesOpened ? ","u8 : ",\"scopes\":["u8);
+        buffer.ScopesOpened = true;
+        int start = buffer.Length;
+        try
+        {
+            WriteScopeValue(buffer, scope);
+        }
+        catch (Exception e)
+        {
+            buffer.Truncate(start);
+            JsonText.String(buffer, $"[this scope could not be written: {e.GetType().Name}: {ExceptionChain.Read(() => e.Message)}]");
+        }
+    }
+
+    private static void WriteScopeValue(Utf8Buffer buffer, object? scope)
+    {
                 if (scope is IEnumerable<KeyValuePair<string, object?>> pairs)
                 {
                     buffer.Append((byte)'{');
@@ -274,12 +375,6 @@ internal sealed class LogEventFormatter
                 {
                     WriteValue(buffer, scope, depth: 1);
                 }
-            },
-            into);
-        if (into.ScopesOpened)
-        {
-            into.Append((byte)']');
-        }
     }
 
     private static int SafeCount(IReadOnlyList<KeyValuePair<string, object?>> values)
@@ -294,34 +389,64 @@ internal sealed class LogEventFormatter
         }
     }
 
-    private static void WriteException(Utf8JsonWriter writer, Exception exception, int depth)
+    /// <summary>An exception and its inner exceptions, by <see cref="ExceptionChain"/>'s rules: bounded depth, cycles marked, what is left out counted.</summary>
+    private static void WriteException(Utf8JsonWriter writer, Exception exception, int depth, HashSet<Exception> seen)
     {
+        seen.Add(exception);
         writer.WriteStartObject();
-        writer.WriteString("type", exception.GetType().FullName);
-        writer.WriteString("message", SafeRead(() => exception.Message));
-        string? stack = SafeRead(() => exception.StackTrace);
+        writer.WriteString("type", ExceptionChain.TypeName(exception));
+        writer.WriteString("message", ExceptionChain.Read(() => exception.Message));
+        string? stack = ExceptionChain.Read(() => exception.StackTrace);
         if (stack is not null)
         {
             writer.WriteString("stackTrace", stack);
         }
 
-        if (depth < MaxDepth)
+        IReadOnlyList<Exception> inners = ExceptionChain.InnersOf(exception);
+        int omitted = 0;
+        bool cycle = false;
+        var written = new List<Exception>(inners.Count);
+        foreach (Exception inner in inners)
         {
-            if (exception is AggregateException aggregate && aggregate.InnerExceptions.Count > 1)
+            if (seen.Contains(inner))
             {
-                writer.WriteStartArray("innerExceptions");
-                foreach (Exception inner in aggregate.InnerExceptions)
-                {
-                    WriteException(writer, inner, depth + 1);
-                }
+                cycle = true;
+            }
+            else if (depth >= MaxDepth)
+            {
+                omitted += ExceptionChain.CountTree(inner, seen);
+            }
+            else
+            {
+                written.Add(inner);
+            }
+        }
 
-                writer.WriteEndArray();
-            }
-            else if (exception.InnerException is { } inner)
+        if (inners.Count > 1 && written.Count > 0)
+        {
+            writer.WriteStartArray("innerExceptions");
+            foreach (Exception inner in written)
             {
-                writer.WritePropertyName("inner");
-                WriteException(writer, inner, depth + 1);
+                WriteException(writer, inner, depth + 1, seen);
             }
+
+            writer.WriteEndArray();
+        }
+        else if (written.Count == 1)
+        {
+            writer.WritePropertyName("inner");
+            WriteException(writer, written[0], depth + 1, seen);
+        }
+
+        if (cycle)
+        {
+            // The inner exception is one of the outer ones again: writing it would never end.
+            writer.WriteBoolean("cycle", true);
+        }
+
+        if (omitted > 0)
+        {
+            writer.WriteNumber("omittedInnerExceptions", omitted);
         }
 
         writer.WriteEndObject();
@@ -353,7 +478,7 @@ internal sealed class LogEventFormatter
             case Enum e: writer.WriteStringValue(SafeToString(e)); return;
             case char c: writer.WriteStringValue(c.ToString()); return;
             case Uri or Version or Type: writer.WriteStringValue(SafeToString(value)); return;
-            case Exception ex: WriteException(writer, ex, depth); return;
+            case Exception ex: WriteException(writer, ex, depth, ExceptionChain.NewSeenSet()); return;
             default: break;
         }
 
@@ -477,7 +602,7 @@ internal sealed class LogEventFormatter
         if (exception is not null)
         {
             line.Append(" | "u8);
-            line.AppendOneLine(SafeToString(exception));
+            line.AppendOneLine(SafeDescribe(exception));
         }
     }
 
@@ -532,6 +657,18 @@ internal sealed class LogEventFormatter
         _ => System.Text.Encoding.UTF8.GetBytes(level.ToString()), // not a defined level: its number, as before
     };
 
+    private static string SafeDescribe(Exception exception)
+    {
+        try
+        {
+            return ExceptionText.Describe(exception);
+        }
+        catch (Exception e)
+        {
+            return $"{ExceptionChain.TypeName(exception)} [could not be described: {e.GetType().Name}]";
+        }
+    }
+
     private static string SafeToString(object? value)
     {
         try
@@ -541,18 +678,6 @@ internal sealed class LogEventFormatter
         catch (Exception e)
         {
             return $"[{value!.GetType().Name}.ToString() threw {e.GetType().Name}]";
-        }
-    }
-
-    private static string? SafeRead(Func<string?> read)
-    {
-        try
-        {
-            return read();
-        }
-        catch (Exception e)
-        {
-            return $"[unreadable: {e.GetType().Name}]";
         }
     }
 }
