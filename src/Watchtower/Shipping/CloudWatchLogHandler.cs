@@ -578,6 +578,8 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         var drained = new List<QueuedEvent>(1024);
         long dispatches = 0;
         int inFlight = 0;
+        bool finalReportWritten = false;
+        string? lastStreamName = null;
         EventQueue queue = _queue!;
 
         StreamBuffer StreamFor(string name)
@@ -635,6 +637,8 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                         lastStream!.Add(queued.Message, queued.TimestampMs, arrivedAt, now, _nextBatchId);
                     }
 
+                    lastStreamName = lastName;
+
                     // Every message is copied out: the next bite may reuse their chunks.
                     drained.Clear();
                     drainedAny = true;
@@ -660,6 +664,14 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                 long queueOut = queue.Removed;
                 bool flushDrained = undrainedFlushes.Exists(f => f.QueueTarget <= queueOut);
                 bool stopping = Volatile.Read(ref _state) != Running;
+                if (stopping && !finalReportWritten && queue.Count == 0)
+                {
+                    // The last drops of the run, however recent the last report: into the stream written last, before the
+                    // final batches are sealed (drops after this are the shutdown's own and are reported on stderr).
+                    finalReportWritten = true;
+                    DateTimeOffset utcNow = _timeProvider.GetUtcNow();
+                    ReportDropsInStream(StreamFor(lastStreamName ?? StreamNameFor(string.Empty, utcNow)), utcNow.ToUnixTimeMilliseconds(), now, force: true);
+                }
                 // At its bound with nothing sealed and nothing in flight, the sender would wait forever for batches to fill:
                 // then, and only then, partial batches are sealed. Otherwise batches fill up to the limits.
                 bool senderStuck = inFlight == 0 && SenderAtBound && !streams.Values.Any(s => s.Sealed.Count > 0);
@@ -897,9 +909,13 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     /// reads the stream sees the gap where it is. At most one report per interval; the report's timestamp is that
     /// event's, and it sorts before it.
     /// </summary>
-    private void ReportDropsInStream(StreamBuffer stream, long timestampMs, long now)
+    /// <param name="stream">Where the report goes.</param>
+    /// <param name="timestampMs">Its timestamp.</param>
+    /// <param name="now">The sender's clock.</param>
+    /// <param name="force">Whether to report however recent the last report was (at shutdown).</param>
+    private void ReportDropsInStream(StreamBuffer stream, long timestampMs, long now, bool force = false)
     {
-        if (!_reportDropsInStream || (_lastInBandReport is { } last && _timeProvider.GetElapsedTime(last, now) < s_inBandReportInterval))
+        if (!_reportDropsInStream || (!force && _lastInBandReport is { } last && _timeProvider.GetElapsedTime(last, now) < s_inBandReportInterval))
         {
             return;
         }

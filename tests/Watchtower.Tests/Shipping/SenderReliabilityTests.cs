@@ -61,4 +61,35 @@ public sealed class SenderReliabilityTests
 
         Assert.InRange(h.Handler.SenderRounds - before, 1, 40);
     }
+
+    [Fact]
+    public async Task DropsInTheLastSecondsBeforeShutdown_AreReportedInTheStream()
+    {
+        var h = new HandlerHarness(o => { o.QueueLimit = 10; o.MaxBatchCount = 5; o.MaxConcurrentSends = 1; });
+
+        // Two bursts of drops, the second within the 10 s in which a second report would wait for the first.
+        for (int burst = 0; burst < 2; burst++)
+        {
+            var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            h.Fake.PutGate = gate;
+            for (int i = 0; i < 100; i++)
+            {
+                h.Handler.Emit($"b{burst} e{i}", h.Now, "s");
+            }
+
+            gate.SetResult();
+            await h.Handler.FlushAsync();
+            h.Fake.PutGate = null;
+            h.Clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        await h.DisposeAsync();
+
+        long dropped = h.Metrics.Dropped(DropReason.QueueFull);
+        Assert.True(dropped > 100, "both bursts should have dropped events");
+        long reported = h.Fake.AllMessages(HandlerHarness.Group)
+            .Where(m => m.StartsWith("Watchtower: ", StringComparison.Ordinal))
+            .Sum(m => long.Parse(System.Text.RegularExpressions.Regex.Match(m, "queue full ([0-9]+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(dropped, reported);
+    }
 }
