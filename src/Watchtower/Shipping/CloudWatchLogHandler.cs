@@ -144,7 +144,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
             maxBackoff: options.RetryMaxBackoff,
             timeLimit: options.RetryTimeLimit,
             useRetryQuota: false); // the quota would turn a long outage into drops; the time limit bounds retries instead
-        _circuit = new CircuitBreaker(timeProvider, options.AccessDeniedProbeDelay, options.AccessDeniedMaxProbeDelay);
+        _circuit = new CircuitBreaker(timeProvider, options.AccessDeniedProbeDelay, options.AccessDeniedMaxProbeDelay, options.RetryBaseDelay, options.RetryMaxBackoff);
 
         if (options.Client is not null)
         {
@@ -186,8 +186,14 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         /// <summary>Delivered, or dropped and counted: the batch is finished.</summary>
         Finished,
 
-        /// <summary>Throttled or failed transiently: send the same batch again after <see cref="SendOutcome.Delay"/>.</summary>
+        /// <summary>Failed unexpectedly (not a failure the client knows): send the same batch again after <see cref="SendOutcome.Delay"/>.</summary>
         RetryLater,
+
+        /// <summary>
+        /// Throttled, or the endpoint failed or could not be reached: the loop decides, with the circuit that keeps the
+        /// request rate of an outage flat, when to send the batch again, or that its time is up.
+        /// </summary>
+        EndpointFailure,
 
         /// <summary>The service refused the batch as invalid: send its halves, to find the offending events.</summary>
         Split,
@@ -225,7 +231,10 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     internal EventQueue? Queue => _queue;
 
     /// <summary>Whether delivery is paused because the credentials were refused.</summary>
-    internal bool IsPausedForAccess => _circuit.IsOpen;
+    internal bool IsPausedForAccess => _circuit.Pause == Pause.AccessDenied;
+
+    /// <summary>Whether delivery is paused because the endpoint cannot be reached or is failing.</summary>
+    internal bool IsPausedForOutage => _circuit.Pause == Pause.Outage;
 
     /// <summary>Whether the sender holds all its bound allows: it takes nothing more from the queue until sends finish.</summary>
     private bool SenderAtBound => Interlocked.Read(ref _heldEvents) >= _senderEventLimit || Interlocked.Read(ref _heldBytes) >= _senderByteLimit;
@@ -530,6 +539,15 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                             await _retryPolicy.DelayAsync(outcome.Delay, _abortSends.Token).ConfigureAwait(false);
                             work.Push(batch);
                             break;
+                        case SendResult.EndpointFailure:
+                            // No circuit without a queue: the caller waits for this one event, with the batch's own backoff.
+                            if (TryScheduleRetry(batch, outcome.Error!, _timeProvider.GetTimestamp(), out TimeSpan delay))
+                            {
+                                await _retryPolicy.DelayAsync(delay, _abortSends.Token).ConfigureAwait(false);
+                                work.Push(batch);
+                            }
+
+                            break;
                         case SendResult.Split:
                             (Batch first, Batch second) = batch.Split();
                             work.Push(second);
@@ -724,6 +742,11 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                 });
 
                 bool aborted = _abortSends.IsCancellationRequested;
+                if (!aborted)
+                {
+                    DropBatchesHeldPastTheirTime(streams, now, unfinishedBatches, splitPieces);
+                }
+
                 if (!aborted && inFlight < _maxConcurrentSends)
                 {
                     // Round robin: the stream served longest ago goes first, so that a stream with a deep backlog
@@ -845,20 +868,26 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         switch (outcome.Result)
         {
             case SendResult.Finished:
-                if (outcome.Accepted && _circuit.OnAccepted())
+                OnServiceAnswered(outcome);
+                OnBatchFinished(batch, unfinishedBatches, splitPieces);
+                break;
+            case SendResult.EndpointFailure:
+                CloudWatchLogsException error = outcome.Error!;
+                if (_circuit.OnEndpointFailure(now, wasProbe))
                 {
-                    _warnings.Warn("access-restored", $"CloudWatch Logs accepts the credentials again; delivery to log group '{_logGroupName}' resumed.");
+                    _warnings.Warn("outage", $"CloudWatch Logs is unreachable or failing ({error.ErrorCode}: {error.ServiceMessage}). Delivery to log group '{_logGroupName}' is paused " +
+                        $"for the endpoint as a whole and probed with one request at a time (first in {_circuit.Delay.TotalSeconds:0.###} s, backing off to {_retryPolicy.MaxBackoff.TotalSeconds:0.###} s); " +
+                        $"events wait within QueueLimit and QueueByteLimit, and a batch is dropped once RetryTimeLimit ({_retryPolicy.TimeLimit?.TotalSeconds:0.###} s) has passed since its first attempt.");
                 }
 
-                // The halves of a split batch share its id: the id is finished with its last piece.
-                if (splitPieces.TryGetValue(batch.Id, out int pieces) && pieces > 1)
+                if (TryScheduleRetry(batch, error, now, out TimeSpan delay))
                 {
-                    splitPieces[batch.Id] = pieces - 1;
+                    stream.Sealed.AddFirst(batch);
+                    stream.RetryAt = now + (long)(delay.TotalSeconds * _timeProvider.TimestampFrequency);
                 }
                 else
                 {
-                    splitPieces.Remove(batch.Id);
-                    unfinishedBatches.Remove(batch.Id);
+                    OnBatchFinished(batch, unfinishedBatches, splitPieces);
                 }
 
                 break;
@@ -868,6 +897,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
 
                 break;
             case SendResult.Split:
+                OnServiceAnswered(outcome);
                 (Batch first, Batch second) = batch.Split();
                 stream.Sealed.AddFirst(second);
                 stream.Sealed.AddFirst(first);
@@ -885,6 +915,100 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                 break;
             default:
                 break;
+        }
+    }
+
+    /// <summary>What an answer from the service means for the circuit: an accepted request closes it; any answer ends an outage.</summary>
+    private void OnServiceAnswered(SendOutcome outcome)
+    {
+        Pause pause = _circuit.Pause;
+        if (outcome.Accepted ? _circuit.OnAccepted() : outcome.Answered && _circuit.OnAnswered())
+        {
+            _warnings.Warn(
+                pause == Pause.AccessDenied ? "access-restored" : "outage-over",
+                pause == Pause.AccessDenied
+                    ? $"CloudWatch Logs accepts the credentials again; delivery to log group '{_logGroupName}' resumed."
+                    : $"CloudWatch Logs answers again; delivery to log group '{_logGroupName}' resumed.");
+        }
+    }
+
+    /// <summary>The flush bookkeeping of a finished batch: the halves of a split batch share its id, which is finished with its last piece.</summary>
+    private static void OnBatchFinished(Batch batch, SortedSet<long> unfinishedBatches, Dictionary<long, int> splitPieces)
+    {
+        if (splitPieces.TryGetValue(batch.Id, out int pieces) && pieces > 1)
+        {
+            splitPieces[batch.Id] = pieces - 1;
+        }
+        else
+        {
+            splitPieces.Remove(batch.Id);
+            unfinishedBatches.Remove(batch.Id);
+        }
+    }
+
+    /// <summary>
+    /// After an endpoint failure: when to send the batch again. While the endpoint is paused for an outage, that is
+    /// when the circuit's probe is due; otherwise the batch backs off on its own (capped exponential, full jitter).
+    /// Either way the batch is dropped, and counted, once its next attempt would start past RetryTimeLimit from its first.
+    /// </summary>
+    /// <returns>False when the batch was dropped.</returns>
+    private bool TryScheduleRetry(Batch batch, CloudWatchLogsException error, long now, out TimeSpan delay)
+    {
+        TimeSpan elapsed = _timeProvider.GetElapsedTime(batch.FirstAttemptAt ?? now, now);
+        bool retry;
+        if (_circuit.Pause == Pause.Outage)
+        {
+            delay = _circuit.UntilProbe(now) is { } untilProbe && untilProbe > TimeSpan.Zero ? untilProbe : TimeSpan.Zero;
+            retry = _retryPolicy.TimeLimit is not { } limit || elapsed + delay <= limit;
+        }
+        else
+        {
+            retry = _retryPolicy.TryGetRetryDelay(batch.Attempts, error, elapsed, out delay);
+        }
+
+        if (retry)
+        {
+            // Only a put can have stored the batch; a failed CreateLogGroup or CreateLogStream on the way cannot.
+            batch.MayHaveBeenDelivered = error.MayHaveBeenProcessed && error.Operation == "PutLogEvents";
+            _metrics.OnRetry();
+            _warnings.Warn("retrying-" + error.ErrorCode, $"Delivery to log stream '{batch.StreamName}' failed ({error.ErrorCode}: {error.ServiceMessage}); retrying with backoff for up to {_retryPolicy.TimeLimit?.TotalSeconds:0.###} s from the batch's first attempt.");
+            return true;
+        }
+
+        Finish(batch, DropReason.RetryTimeLimit, "retry-time-limit",
+            $"Failed to deliver logs: {batch.Count} events for log stream '{batch.StreamName}' were dropped after {batch.Attempts} attempts over {elapsed.TotalSeconds:0.###} s (RetryTimeLimit); the last error was {error.ErrorCode}: {error.ServiceMessage}");
+        return false;
+    }
+
+    /// <summary>
+    /// While the endpoint is paused for an outage, only the probe is attempted; the batches waiting behind it count their
+    /// time from when they were first held back, and each is dropped (counted as retry_time_limit) once the probe would
+    /// come too late for it, so that an endless outage cannot hold old events while new ones are refused.
+    /// </summary>
+    private void DropBatchesHeldPastTheirTime(Dictionary<string, StreamBuffer> streams, long now, SortedSet<long> unfinishedBatches, Dictionary<long, int> splitPieces)
+    {
+        if (_circuit.Pause != Pause.Outage || _circuit.UntilProbe(now) is not { } untilProbe || _retryPolicy.TimeLimit is not { } limit)
+        {
+            return;
+        }
+
+        foreach (StreamBuffer stream in streams.Values)
+        {
+            while (!stream.InFlight && stream.Sealed.First is { } first)
+            {
+                Batch held = first.Value;
+                held.FirstAttemptAt ??= now;
+                TimeSpan elapsed = _timeProvider.GetElapsedTime(held.FirstAttemptAt.Value, now);
+                if (elapsed + untilProbe <= limit)
+                {
+                    break;
+                }
+
+                stream.Sealed.RemoveFirst();
+                Finish(held, DropReason.RetryTimeLimit, "retry-time-limit",
+                    $"Failed to deliver logs: {held.Count} events for log stream '{held.StreamName}' were dropped after waiting {elapsed.TotalSeconds:0.###} s for CloudWatch Logs to answer again (RetryTimeLimit).");
+                OnBatchFinished(held, unfinishedBatches, splitPieces);
+            }
         }
     }
 
@@ -990,10 +1114,8 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     /// </summary>
     private async Task<SendOutcome> SendBatchAsync(Batch batch)
     {
-        if (batch.Attempts == 0)
-        {
-            batch.FirstAttemptAt = _timeProvider.GetTimestamp();
-        }
+        // A batch held back by an outage has counted its time since then already.
+        batch.FirstAttemptAt ??= _timeProvider.GetTimestamp();
 
         if (!DropEventsOutsideAcceptedWindow(batch))
         {
@@ -1020,7 +1142,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                     _metrics.OnBatchSent(batch.Count - rejected, batch.Bytes);
                     Release(batch.Count, batch.Bytes);
                     batch.ReturnBuffers();
-                    return new SendOutcome(SendResult.Finished, Accepted: true);
+                    return new SendOutcome(SendResult.Finished, Accepted: true, Answered: true);
                 }
                 catch (CloudWatchLogsException e) when (e.Kind == CloudWatchErrorKind.ResourceNotFound && created < MaxCreateAttempts)
                 {
@@ -1054,7 +1176,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                 batch.MayHaveBeenDelivered = true;
                 _metrics.OnRetry();
                 _warnings.Warn("deliver-unexpected", $"Delivery to log stream '{batch.StreamName}' failed unexpectedly ({e.GetType().Name}: {e.Message}); trying again.");
-                TimeSpan elapsed = _timeProvider.GetElapsedTime(batch.FirstAttemptAt);
+                TimeSpan elapsed = _timeProvider.GetElapsedTime(batch.FirstAttemptAt!.Value);
                 TimeSpan delay = _retryPolicy.TryGetRetryDelay(batch.Attempts, s_unexpected, elapsed, out TimeSpan backoff) ? backoff : TimeSpan.Zero;
                 return new SendOutcome(SendResult.RetryLater, Delay: delay);
             }
@@ -1075,32 +1197,22 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         switch (error.Kind)
         {
             case CloudWatchErrorKind.Throttling or CloudWatchErrorKind.Transient:
-                TimeSpan elapsed = _timeProvider.GetElapsedTime(batch.FirstAttemptAt);
-                if (_retryPolicy.TryGetRetryDelay(batch.Attempts, error, elapsed, out TimeSpan delay))
-                {
-                    // Only a put can have stored the batch; a failed CreateLogGroup or CreateLogStream on the way cannot.
-                    batch.MayHaveBeenDelivered = error.MayHaveBeenProcessed && error.Operation == "PutLogEvents";
-                    _metrics.OnRetry();
-                    _warnings.Warn("retrying-" + error.ErrorCode, $"Delivery to log stream '{batch.StreamName}' failed ({error.ErrorCode}: {error.ServiceMessage}); retrying with backoff for up to {_retryPolicy.TimeLimit?.TotalSeconds:0.###} s from the batch's first attempt.");
-                    return new SendOutcome(SendResult.RetryLater, Delay: delay);
-                }
-
-                return Finish(batch, DropReason.RetryTimeLimit, "retry-time-limit",
-                    $"Failed to deliver logs: {batch.Count} events for log stream '{batch.StreamName}' were dropped after {batch.Attempts} attempts over {elapsed.TotalSeconds:0.###} s (RetryTimeLimit); the last error was {error.ErrorCode}: {error.ServiceMessage}");
+                // The loop decides, with the circuit that it alone owns.
+                return new SendOutcome(SendResult.EndpointFailure, Error: error);
 
             case CloudWatchErrorKind.InvalidParameter when batch.Count > 1:
                 // Find the offending events by halving: the others are delivered, and only those are dropped.
                 _metrics.OnRetry();
-                return new SendOutcome(SendResult.Split);
+                return new SendOutcome(SendResult.Split, Answered: true);
 
             case CloudWatchErrorKind.InvalidParameter:
-                return Finish(batch, DropReason.InvalidEvent, "invalid-event", $"Failed to deliver logs: CloudWatch Logs refused an event for log stream '{batch.StreamName}': {error.ErrorCode}: {error.ServiceMessage}");
+                return Finish(batch, DropReason.InvalidEvent, "invalid-event", $"Failed to deliver logs: CloudWatch Logs refused an event for log stream '{batch.StreamName}': {error.ErrorCode}: {error.ServiceMessage}") with { Answered = true };
 
             case CloudWatchErrorKind.AccessDenied:
                 return new SendOutcome(SendResult.AccessDenied, Error: error);
 
             default:
-                return Finish(batch, DropReason.DeliveryFailed, "deliver-" + error.ErrorCode, $"Failed to deliver logs: {error.Message}");
+                return Finish(batch, DropReason.DeliveryFailed, "deliver-" + error.ErrorCode, $"Failed to deliver logs: {error.Message}") with { Answered = error.StatusCode is not null };
         }
     }
 
@@ -1172,7 +1284,12 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
 
     private void OnProcessExit(object? sender, EventArgs e) => Dispose();
 
-    private readonly record struct SendOutcome(SendResult Result, TimeSpan Delay = default, bool Accepted = false, CloudWatchLogsException? Error = null);
+    /// <param name="Result">What to do with the batch.</param>
+    /// <param name="Delay">For <see cref="SendResult.RetryLater"/>: the backoff.</param>
+    /// <param name="Accepted">Whether CloudWatch stored the batch.</param>
+    /// <param name="Error">The failure, for the loop's decision.</param>
+    /// <param name="Answered">Whether the service itself answered (accepted, or refused the request on its merits): the endpoint is up.</param>
+    private readonly record struct SendOutcome(SendResult Result, TimeSpan Delay = default, bool Accepted = false, CloudWatchLogsException? Error = null, bool Answered = false);
 }
 
 /// <summary>

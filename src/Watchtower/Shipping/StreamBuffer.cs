@@ -56,8 +56,11 @@ internal sealed class Batch
     /// <summary>Attempts made so far.</summary>
     public int Attempts { get; set; }
 
-    /// <summary>When the first attempt started (a TimeProvider timestamp); retries are bounded by time from here.</summary>
-    public long FirstAttemptAt { get; set; }
+    /// <summary>
+    /// When the first attempt started, or the batch was first held back by an outage (a TimeProvider timestamp); null
+    /// before either. Retries are bounded by time from here.
+    /// </summary>
+    public long? FirstAttemptAt { get; set; }
 
     /// <summary>Whether the last attempt failed after the request may have reached the service, so that a resend may duplicate it.</summary>
     public bool MayHaveBeenDelivered { get; set; }

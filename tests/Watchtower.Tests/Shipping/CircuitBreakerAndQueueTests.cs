@@ -50,6 +50,70 @@ public sealed class CircuitBreakerAndQueueTests
     }
 
     [Fact]
+    public void CircuitBreaker_OneEndpointFailure_DoesNotPause_TwoInARowDo()
+    {
+        var clock = FakeClock.At2026();
+        var circuit = new CircuitBreaker(clock, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(20), random: () => 0.5);
+
+        Assert.False(circuit.OnEndpointFailure(clock.GetTimestamp(), wasProbe: false));
+        Assert.False(circuit.OnAnswered()); // one stream's failure, then an answer: no outage
+        Assert.False(circuit.OnEndpointFailure(clock.GetTimestamp(), wasProbe: false));
+        Assert.True(circuit.OnEndpointFailure(clock.GetTimestamp(), wasProbe: false));
+
+        Assert.Equal(Pause.Outage, circuit.Pause);
+        Assert.False(circuit.AllowsRequests(clock.GetTimestamp(), out _));
+        Assert.Equal(TimeSpan.FromSeconds(0.75), circuit.UntilProbe(clock.GetTimestamp()));
+    }
+
+    [Fact]
+    public void CircuitBreaker_Outage_ProbesOneAtATimeWithDoublingJitteredDelayUpToTheCap()
+    {
+        var clock = FakeClock.At2026();
+        var circuit = new CircuitBreaker(clock, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(8), random: () => 1.0);
+        circuit.OnEndpointFailure(clock.GetTimestamp(), wasProbe: false);
+        circuit.OnEndpointFailure(clock.GetTimestamp(), wasProbe: false);
+
+        var waits = new List<TimeSpan>();
+        for (int i = 0; i < 5; i++)
+        {
+            TimeSpan wait = circuit.UntilProbe(clock.GetTimestamp())!.Value;
+            waits.Add(wait);
+            clock.Advance(wait);
+            Assert.True(circuit.AllowsRequests(clock.GetTimestamp(), out bool probe));
+            Assert.True(probe);
+            circuit.OnProbeSent();
+            Assert.False(circuit.AllowsRequests(clock.GetTimestamp(), out _));
+
+            // A request that was in flight when the outage began fails too: it does not postpone the probe.
+            Assert.False(circuit.OnEndpointFailure(clock.GetTimestamp(), wasProbe: false));
+            Assert.Null(circuit.UntilProbe(clock.GetTimestamp()));
+            Assert.False(circuit.OnEndpointFailure(clock.GetTimestamp(), wasProbe: true));
+        }
+
+        Assert.Equal([1, 2, 4, 8, 8], waits.Select(w => w.TotalSeconds));
+        Assert.True(circuit.OnAnswered());
+        Assert.Equal(Pause.None, circuit.Pause);
+        Assert.True(circuit.AllowsRequests(clock.GetTimestamp(), out bool afterwards));
+        Assert.False(afterwards);
+    }
+
+    [Fact]
+    public void CircuitBreaker_PausedForAccess_StaysPausedThroughEndpointFailuresAndAnswers()
+    {
+        var clock = FakeClock.At2026();
+        var circuit = new CircuitBreaker(clock, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(5));
+        circuit.OnRefused(clock.GetTimestamp(), wasProbe: false);
+        clock.Advance(TimeSpan.FromSeconds(5));
+        circuit.OnProbeSent();
+
+        Assert.False(circuit.OnEndpointFailure(clock.GetTimestamp(), wasProbe: true));
+        Assert.False(circuit.OnAnswered());
+        Assert.Equal(Pause.AccessDenied, circuit.Pause);
+        Assert.Equal(TimeSpan.FromSeconds(10), circuit.UntilProbe(clock.GetTimestamp()));
+        Assert.True(circuit.OnAccepted());
+    }
+
+    [Fact]
     public void EventQueue_IsBoundedByCountAndByBytes()
     {
         var queue = new EventQueue(countLimit: 3, byteLimit: 120, QueueFullMode.DropNewest, TimeProvider.System);

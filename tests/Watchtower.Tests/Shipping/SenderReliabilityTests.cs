@@ -1,5 +1,6 @@
 using Watchtower.Diagnostics;
 using Watchtower.Tests.Support;
+using Xunit.Abstractions;
 
 namespace Watchtower.Tests.Shipping;
 
@@ -7,7 +8,7 @@ namespace Watchtower.Tests.Shipping;
 /// The sender under conditions an adversary would pick: it must sleep when it can do nothing, keep its request rate
 /// flat during an outage whatever the number of streams, and keep its memory within its bound.
 /// </summary>
-public sealed class SenderReliabilityTests
+public sealed class SenderReliabilityTests(ITestOutputHelper output)
 {
     public enum Stall
     {
@@ -91,5 +92,39 @@ public sealed class SenderReliabilityTests
             .Where(m => m.StartsWith("Watchtower: ", StringComparison.Ordinal))
             .Sum(m => long.Parse(System.Text.RegularExpressions.Regex.Match(m, "queue full ([0-9]+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(dropped, reported);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(1_000)]
+    public async Task DeadEndpoint_RequestRateDoesNotGrowWithTheNumberOfStreams(int streams)
+    {
+        await using var h = new HandlerHarness(o => { o.SendInterval = TimeSpan.FromSeconds(1); o.RetryTimeLimit = TimeSpan.FromHours(1); });
+        h.Faults.RefuseConnectionsFor(TimeSpan.FromMinutes(2));
+        for (int i = 0; i < streams; i++)
+        {
+            h.Handler.Emit("e" + i, h.Now, "s" + i);
+        }
+
+        // A minute of the outage, after the first second's deadline has sealed every stream's batch.
+        h.Clock.Advance(TimeSpan.FromSeconds(1));
+        await h.IdleAsync();
+        int before = h.Faults.Refused;
+        for (int step = 0; step < 600; step++)
+        {
+            h.Clock.Advance(TimeSpan.FromMilliseconds(100));
+            await h.IdleAsync();
+        }
+
+        // One stream retries about 11 times a minute (1 s doubling to 20 s, with full jitter); the endpoint as a whole
+        // is probed at that rate whatever the number of streams, one request at a time.
+        int requests = h.Faults.Refused - before;
+        output.WriteLine($"{streams} streams: {requests} requests in a minute of outage");
+        Assert.InRange(requests, 3, 30);
+        Assert.Contains(h.Warnings, w => w.Contains("unreachable", StringComparison.Ordinal) || streams == 1);
+
+        // When the endpoint comes back, every stream is delivered without help.
+        await h.AdvanceUntilAsync(() => h.Metrics.Sent == streams, TimeSpan.FromSeconds(1), "delivery to resume");
+        Assert.Equal(0, h.Metrics.DroppedTotal);
     }
 }
