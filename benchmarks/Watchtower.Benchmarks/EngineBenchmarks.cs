@@ -26,7 +26,7 @@ public class EngineBenchmarks
 
     public EngineBenchmarks()
     {
-        _stream = new StreamBuffer("stream", _rules, "group");
+        _stream = new StreamBuffer("stream", _rules, "group", new SenderMemory());
         _nextBatchId = () => ++_batchIds;
     }
     private readonly byte[] _body = RandomNumberGenerator.GetBytes(1_048_576);

@@ -22,9 +22,34 @@ internal static class BatchArrays
     // Below this, arrays are small-object-heap sized and the shared pool serves them well.
     private const int SmallBytes = 64 * 1024;
 
+    // The shared pool's smallest arrays hold 16; a new stream's first few slots are allocated exactly instead (a stream of
+    // one event needs one, and many such streams would each hold 16), and left to the garbage collector.
+    private const int SmallestPooledSlots = 16;
+
     private static readonly Pool<byte> s_bodies = new(BodyLength);
     private static readonly Pool<EventSlot> s_slots = new(SlotsLength);
     private static readonly int s_smallSlots = SmallBytes / System.Runtime.CompilerServices.Unsafe.SizeOf<EventSlot>();
+
+    /// <summary>
+    /// The memory a full batch's arrays take: a body for <paramref name="maxBatchSize"/> counted bytes (their framing and
+    /// some escaping make the body half as large again) and slots for <paramref name="maxBatchCount"/> events, plus the
+    /// batch's own objects.
+    /// </summary>
+    public static long FullBatchFootprint(int maxBatchSize, int maxBatchCount) =>
+        BodyCapacity(maxBatchSize + (maxBatchSize / 2)) + SlotsCapacity(maxBatchCount) * (long)System.Runtime.CompilerServices.Unsafe.SizeOf<EventSlot>() + SenderMemory.BatchOverhead;
+
+    /// <summary>The length of the array <see cref="RentBody"/> gives for <paramref name="minimumLength"/>.</summary>
+    public static int BodyCapacity(int minimumLength) =>
+        minimumLength <= SmallBytes ? (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(minimumLength, 16))
+        : minimumLength <= BodyLength ? BodyLength
+        : minimumLength;
+
+    /// <summary>The length of the array <see cref="RentSlots"/> gives for <paramref name="minimumLength"/>.</summary>
+    public static int SlotsCapacity(int minimumLength) =>
+        minimumLength < SmallestPooledSlots ? minimumLength
+        : minimumLength <= s_smallSlots ? (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)minimumLength)
+        : minimumLength <= SlotsLength ? SlotsLength
+        : minimumLength;
 
     public static byte[] RentBody(int minimumLength) =>
         minimumLength <= SmallBytes ? ArrayPool<byte>.Shared.Rent(minimumLength)
@@ -44,7 +69,8 @@ internal static class BatchArrays
     }
 
     public static EventSlot[] RentSlots(int minimumLength) =>
-        minimumLength <= s_smallSlots ? ArrayPool<EventSlot>.Shared.Rent(minimumLength)
+        minimumLength < SmallestPooledSlots ? new EventSlot[minimumLength]
+        : minimumLength <= s_smallSlots ? ArrayPool<EventSlot>.Shared.Rent(minimumLength)
         : minimumLength <= SlotsLength ? s_slots.Rent()
         : new EventSlot[minimumLength];
 
@@ -54,7 +80,7 @@ internal static class BatchArrays
         {
             s_slots.Return(slots);
         }
-        else if (slots.Length <= s_smallSlots)
+        else if (slots.Length >= SmallestPooledSlots && slots.Length <= s_smallSlots)
         {
             ArrayPool<EventSlot>.Shared.Return(slots);
         }

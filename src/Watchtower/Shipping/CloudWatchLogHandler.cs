@@ -63,6 +63,8 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     private readonly int _maxConcurrentSends;
     private readonly int _senderEventLimit;
     private readonly long _senderByteLimit;
+    private readonly long _senderMemoryLimit;
+    private readonly SenderMemory _senderMemory = new();
     private readonly TimeProvider _timeProvider;
     private readonly WarningSink _warnings;
     private readonly HandlerMetrics _metrics;
@@ -137,6 +139,10 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         // and a bound on what the sender holds besides the queue, however slow the service is.
         _senderEventLimit = options.MaxBatchCount * options.MaxConcurrentSends * 2;
         _senderByteLimit = (long)options.MaxBatchSize * options.MaxConcurrentSends * 2;
+
+        // The same batches again, as the memory their arrays really take: what bounds the sender whatever the number of
+        // streams, since streams of few events weigh far more than their events (their buffers, their objects).
+        _senderMemoryLimit = options.MaxConcurrentSends * 2 * BatchArrays.FullBatchFootprint(options.MaxBatchSize, options.MaxBatchCount);
         _retryPolicy = new RetryPolicy(
             timeProvider,
             maxAttempts: int.MaxValue,
@@ -227,6 +233,12 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     /// <summary>The sender's bound on <see cref="HeldEvents"/> and <see cref="HeldBytes"/>.</summary>
     internal (long Events, long Bytes) SenderLimits => (_senderEventLimit, _senderByteLimit);
 
+    /// <summary>The memory the sender holds for its streams and batches (arrays' capacity, objects), for tests of its bound.</summary>
+    internal long HeldMemory => _senderMemory.Bytes;
+
+    /// <summary>The sender's bound on <see cref="HeldMemory"/>.</summary>
+    internal long SenderMemoryLimit => _senderMemoryLimit;
+
     /// <summary>The queue, for tests of the memory bound.</summary>
     internal EventQueue? Queue => _queue;
 
@@ -237,7 +249,10 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     internal bool IsPausedForOutage => _circuit.Pause == Pause.Outage;
 
     /// <summary>Whether the sender holds all its bound allows: it takes nothing more from the queue until sends finish.</summary>
-    private bool SenderAtBound => Interlocked.Read(ref _heldEvents) >= _senderEventLimit || Interlocked.Read(ref _heldBytes) >= _senderByteLimit;
+    private bool SenderAtBound =>
+        Interlocked.Read(ref _heldEvents) >= _senderEventLimit
+        || Interlocked.Read(ref _heldBytes) >= _senderByteLimit
+        || _senderMemory.Bytes >= _senderMemoryLimit;
 
     /// <summary>
     /// Takes one finished message for delivery. Never throws. An empty message, or one given after shutdown began,
@@ -507,7 +522,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
 
     private long NextBatchId() => Interlocked.Increment(ref _batchIds);
 
-    private StreamBuffer NewStreamBuffer(string streamName) => new(streamName, _rules, _logGroupName);
+    private StreamBuffer NewStreamBuffer(string streamName) => new(streamName, _rules, _logGroupName, _senderMemory);
 
     private bool SendNow(ReadOnlySpan<byte> utf8Message, long timestampMs, string streamName)
     {
@@ -519,6 +534,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         long now = _timeProvider.GetTimestamp();
         buffer.Add(utf8Message, timestampMs, now, now, _nextBatchId);
         buffer.Seal(NextBatchId());
+        buffer.Forget(); // a stream of one batch, not kept
         Batch sealedBatch = buffer.Sealed.First!.Value;
         bool finished = false;
         try
@@ -627,7 +643,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
 
                 // In bites, so that writers never wait long for the queue's lock while the sender takes a backlog.
                 bool drainedAny = false;
-                while (roomEvents > 0 && roomBytes > 0 && queue.Drain(drained, (int)Math.Min(roomEvents, DrainBite), roomBytes, out long queueNonEmptySince, out long bytes) > 0)
+                while (roomEvents > 0 && roomBytes > 0 && _senderMemory.Bytes < _senderMemoryLimit && queue.Drain(drained, (int)Math.Min(roomEvents, DrainBite), roomBytes, out long queueNonEmptySince, out long bytes) > 0)
                 {
                     Hold(drained.Count, bytes);
                     roomEvents -= drained.Count;
@@ -815,7 +831,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                     return false;
                 });
 
-                ForgetIdleStreams(streams, now);
+                ForgetIdleStreams(streams, now, atBound: SenderAtBound);
                 Volatile.Write(ref _streamCount, streams.Count);
 
                 if (aborted && inFlight == 0)
@@ -1076,19 +1092,24 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         stream.Add(utf8, timestampMs, now, now, _nextBatchId);
     }
 
-    private void ForgetIdleStreams(Dictionary<string, StreamBuffer> streams, long now)
+    /// <summary>
+    /// Forgets streams with nothing to do: once a minute, those idle for five minutes (they cost nothing to remember
+    /// again); at the sender's bound, every idle one at once (at most once a second), since their memory counts against it.
+    /// </summary>
+    private void ForgetIdleStreams(Dictionary<string, StreamBuffer> streams, long now, bool atBound)
     {
-        // A sweep costs a pass over every stream, so it runs at most once a minute.
-        if (_timeProvider.GetElapsedTime(_lastIdleSweep, now) < TimeSpan.FromMinutes(1))
+        TimeSpan sinceSweep = _timeProvider.GetElapsedTime(_lastIdleSweep, now);
+        if (sinceSweep < (atBound ? TimeSpan.FromSeconds(1) : TimeSpan.FromMinutes(1)))
         {
             return;
         }
 
         _lastIdleSweep = now;
-
-        foreach (StreamBuffer stream in streams.Values.Where(s => s.IsIdle && _timeProvider.GetElapsedTime(s.LastActive, now) > s_idleStreamLifetime).ToList())
+        TimeSpan lifetime = atBound ? TimeSpan.Zero : s_idleStreamLifetime;
+        foreach (StreamBuffer stream in streams.Values.Where(s => s.IsIdle && _timeProvider.GetElapsedTime(s.LastActive, now) >= lifetime).ToList())
         {
             streams.Remove(stream.Name);
+            stream.Forget();
         }
     }
 

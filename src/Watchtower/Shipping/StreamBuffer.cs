@@ -21,10 +21,13 @@ internal readonly record struct EventSlot(long TimestampMs, int Offset, int Leng
 internal sealed class Batch
 {
     private readonly byte[] _prefix;
+    private readonly SenderMemory _memory;
     private byte[] _body;
     private EventSlot[] _events;
+    private bool _released;
 
-    private Batch(long id, string streamName, byte[] prefix, byte[] body, int bodyLength, EventSlot[] events, int count, long bytes)
+    /// <summary>Takes over the arrays and counts them (and itself) in <paramref name="memory"/> until <see cref="ReturnBuffers"/>.</summary>
+    private Batch(long id, string streamName, byte[] prefix, byte[] body, int bodyLength, EventSlot[] events, int count, long bytes, SenderMemory memory)
     {
         Id = id;
         StreamName = streamName;
@@ -34,6 +37,8 @@ internal sealed class Batch
         _events = events;
         Count = count;
         Bytes = bytes;
+        _memory = memory;
+        _memory.Add(Footprint);
     }
 
     /// <summary>The flush bookkeeping's id; the halves of a split batch keep their parent's.</summary>
@@ -77,12 +82,18 @@ internal sealed class Batch
     /// </summary>
     public bool BodyReusable { get; set; } = true;
 
-    /// <summary>Takes over an open batch's buffers, re-ordering the events by timestamp first if they arrived out of order.</summary>
-    public static Batch Seal(long id, string streamName, byte[] prefix, byte[] body, int bodyLength, EventSlot[] events, int count, long bytes, bool sorted)
+    /// <summary>What this batch holds in memory: its arrays' capacity and its own objects.</summary>
+    private long Footprint => SenderMemory.BatchOverhead + _body.Length + SenderMemory.Of(_events);
+
+    /// <summary>
+    /// Takes over an open batch's buffers (which the stream has stopped counting), re-ordering the events by timestamp
+    /// first if they arrived out of order.
+    /// </summary>
+    public static Batch Seal(long id, string streamName, byte[] prefix, byte[] body, int bodyLength, EventSlot[] events, int count, long bytes, bool sorted, SenderMemory memory)
     {
         if (sorted)
         {
-            return new Batch(id, streamName, prefix, body, bodyLength, events, count, bytes);
+            return new Batch(id, streamName, prefix, body, bodyLength, events, count, bytes, memory);
         }
 
         // Stable by arrival: sort (timestamp, position) pairs, then copy the events into a new body in that order.
@@ -99,7 +110,7 @@ internal sealed class Batch
             reordered[i] = events[order[i].Position];
         }
 
-        Batch batch = Build(id, streamName, prefix, body, reordered);
+        Batch batch = Build(id, streamName, prefix, body, reordered, memory);
         BatchArrays.ReturnBody(body);
         BatchArrays.ReturnSlots(events);
         return batch;
@@ -108,24 +119,42 @@ internal sealed class Batch
     /// <summary>Keeps <paramref name="count"/> events from <paramref name="start"/> (the others were dropped and counted).</summary>
     public void Keep(int start, int count)
     {
-        Batch kept = Build(Id, StreamName, _prefix, _body, Events.Slice(start, count));
-        ReturnBuffers();
+        Batch kept = Build(Id, StreamName, _prefix, _body, Events.Slice(start, count), _memory);
+        ReturnArrays();
         (_body, BodyLength, _events, Count, Bytes) = (kept._body, kept.BodyLength, kept._events, kept.Count, kept.Bytes);
+
+        // The arrays are counted by the batch that made them, whose own objects are not kept.
+        _memory.Add(-SenderMemory.BatchOverhead);
     }
 
     /// <summary>Splits the batch in two halves, in order, each with a fresh delivery state; this one is finished with.</summary>
     public (Batch First, Batch Second) Split()
     {
         int half = Count / 2;
-        Batch first = Build(Id, StreamName, _prefix, _body, Events[..half]);
-        Batch second = Build(Id, StreamName, _prefix, _body, Events[half..]);
+        Batch first = Build(Id, StreamName, _prefix, _body, Events[..half], _memory);
+        Batch second = Build(Id, StreamName, _prefix, _body, Events[half..], _memory);
         ReturnBuffers();
         return (first, second);
     }
 
-    /// <summary>Gives the buffers back to the pool; the batch is not used again.</summary>
+    /// <summary>Gives the buffers back to the pool and stops counting the batch; it is not used again.</summary>
     public void ReturnBuffers()
     {
+        if (_released)
+        {
+            return;
+        }
+
+        _released = true;
+        _memory.Add(-SenderMemory.BatchOverhead);
+        ReturnArrays();
+        BodyLength = 0;
+        Count = 0;
+    }
+
+    private void ReturnArrays()
+    {
+        _memory.Add(-(_body.Length + SenderMemory.Of(_events)));
         if (BodyReusable && _body.Length > 0)
         {
             BatchArrays.ReturnBody(_body);
@@ -138,12 +167,10 @@ internal sealed class Batch
 
         _body = [];
         _events = [];
-        BodyLength = 0;
-        Count = 0;
     }
 
     /// <summary>A body holding the given events of <paramref name="source"/>, in the given order.</summary>
-    private static Batch Build(long id, string streamName, byte[] prefix, byte[] source, ReadOnlySpan<EventSlot> events)
+    private static Batch Build(long id, string streamName, byte[] prefix, byte[] source, ReadOnlySpan<EventSlot> events, SenderMemory memory)
     {
         int length = prefix.Length + PutLogEventsBody.Suffix.Length;
         long bytes = 0;
@@ -172,7 +199,7 @@ internal sealed class Batch
 
         PutLogEventsBody.Suffix.CopyTo(body.AsSpan(at));
         at += PutLogEventsBody.Suffix.Length;
-        return new Batch(id, streamName, prefix, body, at, slots, events.Length, bytes);
+        return new Batch(id, streamName, prefix, body, at, slots, events.Length, bytes, memory);
     }
 }
 
@@ -183,10 +210,9 @@ internal sealed class Batch
 /// </summary>
 internal sealed class StreamBuffer
 {
-    private const int MinBodyCapacity = 4 * 1024;
-
     private readonly BatchRules _rules;
     private readonly byte[] _prefix;
+    private readonly SenderMemory _memory;
     private byte[]? _body;
     private EventSlot[]? _events;
     private int _bodyLength;
@@ -197,15 +223,23 @@ internal sealed class StreamBuffer
     private long _last;
     private bool _sorted;
 
-    // What the last sealed batch needed: the next one starts that large, so that a busy stream's body is not regrown each time.
-    private int _bodyCapacityHint = MinBodyCapacity;
-    private int _eventCapacityHint = 16;
+    // What the last sealed batch needed: the next one starts that large, so that a busy stream's body is not regrown each
+    // time. A new stream starts with what its first event needs: with many streams of few events, a few kilobytes each
+    // would be most of the sender's memory.
+    private int _bodyCapacityHint;
+    private int _eventCapacityHint = 4;
 
-    public StreamBuffer(string name, BatchRules rules, string logGroupName)
+    /// <param name="name">The stream.</param>
+    /// <param name="rules">The batch rules.</param>
+    /// <param name="logGroupName">The group, for the request body's prefix.</param>
+    /// <param name="memory">Where the stream counts what it holds, until <see cref="Forget"/>.</param>
+    public StreamBuffer(string name, BatchRules rules, string logGroupName, SenderMemory memory)
     {
         Name = name;
         _rules = rules;
         _prefix = PutLogEventsBody.Prefix(logGroupName, name);
+        _memory = memory;
+        _memory.Add(SenderMemory.StreamOverhead + _prefix.Length);
     }
 
     public string Name { get; }
@@ -257,6 +291,7 @@ internal sealed class StreamBuffer
             _sorted = true;
             _body = BatchArrays.RentBody(Math.Max(_bodyCapacityHint, _prefix.Length + framed + PutLogEventsBody.Suffix.Length));
             _events = BatchArrays.RentSlots(_eventCapacityHint);
+            _memory.Add(OpenFootprint);
             _prefix.CopyTo(_body, 0);
             _bodyLength = _prefix.Length;
         }
@@ -291,9 +326,12 @@ internal sealed class StreamBuffer
 
         PutLogEventsBody.Suffix.CopyTo(_body.AsSpan(_bodyLength));
         _bodyLength += PutLogEventsBody.Suffix.Length;
-        _bodyCapacityHint = Math.Max(MinBodyCapacity, _bodyLength);
-        _eventCapacityHint = Math.Max(16, _count);
-        Sealed.AddLast(Batch.Seal(batchId, Name, _prefix, _body!, _bodyLength, _events!, _count, _bytes, _sorted));
+        _bodyCapacityHint = Math.Min(_bodyLength, BatchArrays.BodyLength);
+        _eventCapacityHint = Math.Max(4, _count);
+
+        // The batch counts the arrays from here on.
+        _memory.Add(-OpenFootprint);
+        Sealed.AddLast(Batch.Seal(batchId, Name, _prefix, _body!, _bodyLength, _events!, _count, _bytes, _sorted, _memory));
         _body = null;
         _events = null;
         _bodyLength = 0;
@@ -301,12 +339,19 @@ internal sealed class StreamBuffer
         _bytes = 0;
     }
 
+    /// <summary>Stops counting the stream: it is forgotten (it holds no events).</summary>
+    public void Forget() => _memory.Add(-(SenderMemory.StreamOverhead + _prefix.Length));
+
+    /// <summary>What the open batch holds: its arrays, and the batch it will become.</summary>
+    private long OpenFootprint => SenderMemory.BatchOverhead + _body!.Length + SenderMemory.Of(_events!);
+
     private void EnsureCapacity(int more)
     {
         if (_bodyLength + more > _body!.Length)
         {
             byte[] larger = BatchArrays.RentBody(Math.Max(_body.Length * 2, _bodyLength + more));
             _body.AsSpan(0, _bodyLength).CopyTo(larger);
+            _memory.Add(larger.Length - _body.Length);
             BatchArrays.ReturnBody(_body);
             _body = larger;
         }
@@ -315,6 +360,7 @@ internal sealed class StreamBuffer
         {
             EventSlot[] larger = BatchArrays.RentSlots(_events.Length * 2);
             _events.AsSpan().CopyTo(larger);
+            _memory.Add(SenderMemory.Of(larger) - SenderMemory.Of(_events));
             BatchArrays.ReturnSlots(_events);
             _events = larger;
         }

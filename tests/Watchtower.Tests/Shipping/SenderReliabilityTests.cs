@@ -127,4 +127,42 @@ public sealed class SenderReliabilityTests(ITestOutputHelper output)
         await h.AdvanceUntilAsync(() => h.Metrics.Sent == streams, TimeSpan.FromSeconds(1), "delivery to resume");
         Assert.Equal(0, h.Metrics.DroppedTotal);
     }
+
+    [Fact]
+    public async Task ManyStreams_HungEndpoint_SenderMemoryStaysWithinItsBound_AndIsAllGivenBack()
+    {
+        await using var h = new HandlerHarness(o => o.SendInterval = TimeSpan.FromSeconds(1));
+        h.Fake.HangPuts = true;
+        const int Streams = 20_000;
+        for (int i = 0; i < Streams; i++)
+        {
+            Assert.True(h.Handler.Emit("e" + i, h.Now, "s" + i));
+        }
+
+        h.Clock.Advance(TimeSpan.FromSeconds(2));
+        await h.IdleAsync();
+        h.Clock.Advance(TimeSpan.FromSeconds(2));
+        await h.IdleAsync();
+
+        // Counted as it really is (buffers' capacity, per-stream and per-batch objects), and bounded: the sender stops
+        // taking from the queue once its memory is used, and the queue holds the rest. One bite of 64 new streams may pass it.
+        long bite = 64 * 1_024;
+        Assert.InRange(h.Handler.HeldMemory, h.Handler.SenderMemoryLimit / 2, h.Handler.SenderMemoryLimit + bite);
+        Assert.True(h.Handler.Queue!.Count > 0, "the queue should hold what the sender may not");
+        Assert.Equal(Streams, h.Handler.Queue.Count + h.Handler.HeldEvents);
+
+        // The endpoint answers again: everything is delivered, and the memory comes back to the streams' own objects.
+        h.Fake.HangPuts = false;
+        await h.AdvanceUntilAsync(() => h.Metrics.Sent == Streams, TimeSpan.FromSeconds(10), "everything to be delivered");
+        await h.Handler.FlushAsync();
+        Assert.InRange(h.Handler.HeldMemory, 1, h.Handler.StreamCount * 1_024L);
+
+        // Forgotten when idle: nothing is left counted.
+        h.Clock.Advance(TimeSpan.FromMinutes(7));
+        await h.IdleAsync();
+        h.Clock.Advance(TimeSpan.FromMinutes(1));
+        await h.IdleAsync();
+        Assert.Equal(0, h.Handler.StreamCount);
+        Assert.Equal(0, h.Handler.HeldMemory);
+    }
 }

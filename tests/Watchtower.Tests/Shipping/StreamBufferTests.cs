@@ -11,6 +11,7 @@ namespace Watchtower.Tests.Shipping;
 /// </summary>
 public sealed class StreamBufferTests
 {
+    private readonly SenderMemory _memory = new();
     private const long T0 = 1_795_428_000_000;
     private readonly BatchRules _rules = new(1_048_576, 10_000, 1_048_576);
     private long _ids;
@@ -233,7 +234,7 @@ public sealed class StreamBufferTests
     public void Add_ThatWouldBreakARule_SealsTheOpenBatchFirst()
     {
         var rules = new BatchRules(maxBytes: 100, maxCount: 10_000, maxMessageSize: 100);
-        var stream = new StreamBuffer("s\"1", rules, "g/1");
+        var stream = new StreamBuffer("s\"1", rules, "g/1", _memory);
         byte[] message = new byte[40];
         message.AsSpan().Fill((byte)'x');
 
@@ -247,6 +248,49 @@ public sealed class StreamBufferTests
     }
 
     [Fact]
+    public void Memory_IsCountedThroughEveryChange_AndIsZeroOnceAllIsGivenBack()
+    {
+        var memory = new SenderMemory();
+        var stream = new StreamBuffer("s", _rules, "g", memory);
+        long streamOwn = memory.Bytes;
+        Assert.InRange(streamOwn, SenderMemory.StreamOverhead, SenderMemory.StreamOverhead + 100);
+
+        // Out of order, so that sealing rebuilds the body; enough events to grow the arrays several times.
+        for (int i = 0; i < 500; i++)
+        {
+            stream.Add(Encoding.UTF8.GetBytes("event " + i), T0 + (i % 7), 0, 0, () => ++_ids);
+        }
+
+        Assert.True(memory.Bytes > streamOwn + 500 * 20, "the open batch's arrays are counted");
+        stream.Seal(++_ids);
+        Batch batch = Assert.Single(stream.Sealed);
+        stream.Sealed.Clear();
+        batch.Keep(10, 480);
+        (Batch first, Batch second) = batch.Split();
+        Assert.True(memory.Bytes > streamOwn, "the halves' arrays are counted");
+
+        first.ReturnBuffers();
+        second.ReturnBuffers();
+        second.ReturnBuffers(); // twice is harmless
+        Assert.Equal(streamOwn, memory.Bytes);
+        stream.Forget();
+        Assert.Equal(0, memory.Bytes);
+    }
+
+    [Fact]
+    public void NewStream_StartsWithBuffersSizedToItsFirstEvent()
+    {
+        var memory = new SenderMemory();
+        var stream = new StreamBuffer("s", _rules, "g", memory);
+        long streamOwn = memory.Bytes;
+
+        stream.Add(Encoding.ASCII.GetBytes(new string('x', 100)), T0, 0, 0, () => ++_ids);
+
+        // A stream of one small event holds well under a kilobyte besides its own objects, not a 4 KB body.
+        Assert.InRange(memory.Bytes - streamOwn, 100, 1_024);
+    }
+
+    [Fact]
     public void ManyEvents_GrowTheBodyAndStayValid()
     {
         Batch batch = SealOne([.. Enumerable.Range(0, 3_000).Select(i => ("s", new string('m', i % 300 + 1) + "\"", T0 + i))]);
@@ -257,7 +301,7 @@ public sealed class StreamBufferTests
 
     private Batch SealOne(params (string Stream, string Message, long TimestampMs)[] events)
     {
-        var stream = new StreamBuffer("s\"1", _rules, "g/1");
+        var stream = new StreamBuffer("s\"1", _rules, "g/1", _memory);
         foreach ((_, string message, long timestamp) in events)
         {
             stream.Add(Encoding.UTF8.GetBytes(message), timestamp, 0, 0, () => ++_ids);
