@@ -81,6 +81,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     private readonly WakeSignal _wake;
     private readonly CancellationTokenSource _abortSends = new();
     private readonly Task? _sender;
+    private readonly TerminationSignals? _signals;
     private readonly ConcurrentDictionary<(string Logger, int Thread), string> _streamNameCache = new();
     private readonly long[] _dropsReportedInBand = new long[Enum.GetValues<DropReason>().Length];
 
@@ -185,6 +186,10 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         }
 
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
+        if (_queue is not null)
+        {
+            _signals = TerminationSignals.Register(OnTerminationSignal);
+        }
     }
 
     private enum SendResult
@@ -380,6 +385,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         }
 
         AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
+        _signals?.Dispose();
         if (_queue is not null && _sender is not null)
         {
             _queue.Close();
@@ -1304,6 +1310,33 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     }
 
     private void OnProcessExit(object? sender, EventArgs e) => Dispose();
+
+    /// <summary>
+    /// A termination signal that nothing before us cancelled: the process is about to end (on .NET 10 without raising
+    /// ProcessExit), unless a handler registered before this one keeps it alive. Deliver what is queued now, within
+    /// ShutdownTimeout, but do not shut down: if the application goes on (it handles Ctrl-C itself), so does logging.
+    /// </summary>
+    private void OnTerminationSignal(System.Runtime.InteropServices.PosixSignal signal)
+    {
+        if (Volatile.Read(ref _state) != Running)
+        {
+            return;
+        }
+
+        try
+        {
+            Task flush = FlushAsync();
+            if (!flush.Wait(_shutdownTimeout) && Pending is > 0 and long pending)
+            {
+                _warnings.Warn("signal", $"{signal} is ending the process: {pending} events for log group '{_logGroupName}' could not be delivered within the shutdown timeout of {_shutdownTimeout.TotalSeconds:0.###} s.");
+            }
+        }
+        catch (Exception e)
+        {
+            // On the runtime's signal thread: nothing may escape, and the process must still end.
+            _warnings.Warn("signal-failed", $"Delivering on {signal} failed: {e.GetType().Name}: {e.Message}");
+        }
+    }
 
     /// <param name="Result">What to do with the batch.</param>
     /// <param name="Delay">For <see cref="SendResult.RetryLater"/>: the backoff.</param>

@@ -1,0 +1,79 @@
+using Watchtower.Tests.Support;
+
+namespace Watchtower.Tests.Integration;
+
+/// <summary>
+/// How a real process ends, and whether its logs arrive: a signal with and without a Generic Host, an application that
+/// handles Ctrl-C itself. Each test runs the test app against moto with a delivery deadline far away (five minutes),
+/// so that only the way the process ends can deliver the events.
+/// </summary>
+[Collection(MotoCollection.Name)]
+public sealed class ProcessExitTests(MotoFixture moto)
+{
+    private const int Events = 1_000;
+
+    [Theory]
+    [InlineData("TERM", 143)]
+    [InlineData("INT", 130)]
+    [InlineData("HUP", 129)]
+    public async Task NoHost_TerminationSignal_DeliversEverythingAndTheProcessStillEnds(string signal, int exitCode)
+    {
+        string group = MotoFixture.UniqueGroupName("signal-" + signal.ToLowerInvariant());
+        using var app = TestAppProcess.Start("factory", moto.Endpoint, group, Events);
+        await app.WaitUntilReadyAsync();
+
+        app.Signal(signal);
+
+        // The signal's default action still ends the process, as if the library were not there.
+        Assert.Equal(exitCode, await app.WaitForExitAsync());
+        IReadOnlyList<string> messages = await ReadBackAsync(group);
+        Assert.Equal(Enumerable.Range(0, Events).Select(i => $"event {i}"), messages.Select(TextMessage));
+    }
+
+    [Fact]
+    public async Task GenericHost_Sigterm_TheHostStopsInOrderAndEverythingArrives()
+    {
+        string group = MotoFixture.UniqueGroupName("signal-host");
+        using var app = TestAppProcess.Start("host", moto.Endpoint, group, Events);
+        await app.WaitUntilReadyAsync();
+
+        app.Signal("TERM");
+
+        Assert.Equal(0, await app.WaitForExitAsync());
+        List<string> messages = (await ReadBackAsync(group)).Select(TextMessage).ToList();
+        Assert.Equal(Enumerable.Range(0, Events).Select(i => $"event {i}"), messages.Where(m => m.StartsWith("event ", StringComparison.Ordinal)));
+        // What the application logged after the signal, while the host stopped, arrived too.
+        Assert.Contains("stopped by the host", messages);
+    }
+
+    [Fact]
+    public async Task AppThatCancelsCtrlC_GoesOnLogging_AndEverythingArrives()
+    {
+        string group = MotoFixture.UniqueGroupName("signal-cancelkey");
+        using var app = TestAppProcess.Start("cancelkey", moto.Endpoint, group, Events);
+        await app.WaitUntilReadyAsync();
+
+        app.Signal("INT");
+
+        Assert.Equal(0, await app.WaitForExitAsync());
+        List<string> messages = (await ReadBackAsync(group)).Select(TextMessage).ToList();
+        Assert.Equal(Events + 1, messages.Count);
+        Assert.Equal("after ctrl-c, still logging", messages[^1]);
+        Assert.DoesNotContain("after_shutdown", app.Output, StringComparison.Ordinal);
+    }
+
+    private async Task<IReadOnlyList<string>> ReadBackAsync(string group)
+    {
+        using CloudWatchLogsClient client = moto.CreateClient();
+        var messages = new List<string>();
+        await foreach (OutputLogEvent e in client.EnumerateLogEventsAsync(new GetLogEventsRequest { LogGroupName = group, LogStreamName = "app", StartFromHead = true }))
+        {
+            messages.Add(e.Message!);
+        }
+
+        return messages;
+    }
+
+    /// <summary>The message part of a text-format line ("timestamp Level Category: message").</summary>
+    private static string TextMessage(string line) => line[(line.IndexOf(": ", StringComparison.Ordinal) + 2)..];
+}

@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace Watchtower.Tests.Support;
+
+/// <summary>
+/// The test app (tests/Watchtower.TestApp) in a real process of its own, logging to moto: for what only a real process
+/// shows (a signal, an unhandled exception, an exit without disposal). It says "ready" once its events are logged.
+/// </summary>
+internal sealed class TestAppProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private TestAppProcess(Process process)
+    {
+        _process = process;
+    }
+
+    public int Id => _process.Id;
+
+    /// <summary>What it wrote on stdout and stderr so far.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static TestAppProcess Start(string mode, Uri endpoint, string group, int events, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Watchtower.TestApp.dll"));
+        start.ArgumentList.Add(mode);
+        start.Environment["WT_ENDPOINT"] = endpoint.ToString();
+        start.Environment["WT_GROUP"] = group;
+        start.Environment["WT_EVENTS"] = events.ToString(CultureInfo.InvariantCulture);
+        start.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
+        start.Environment["AWS_ACCESS_KEY_ID"] = "testing-access-key";
+        start.Environment["AWS_SECRET_ACCESS_KEY"] = "testing-secret-key";
+        start.Environment["AWS_REGION"] = "us-east-1";
+        foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        Process process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the test app.");
+        var app = new TestAppProcess(process);
+        process.OutputDataReceived += (_, e) => app.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => app.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return app;
+    }
+
+    /// <summary>Waits until the app has logged its events.</summary>
+    public Task WaitUntilReadyAsync() => _ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+    /// <summary>Sends a signal (TERM, INT, HUP, …) as kill(1) does.</summary>
+    public void Signal(string signal)
+    {
+        using Process kill = Process.Start("kill", ["-" + signal, Id.ToString(CultureInfo.InvariantCulture)]) ?? throw new InvalidOperationException("Could not run kill.");
+        kill.WaitForExit();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
+    /// <summary>Waits for the process to end (at most a minute) and gives its exit code.</summary>
+    public async Task<int> WaitForExitAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        _process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+
+        if (line == "ready")
+        {
+            _ready.TrySetResult();
+        }
+    }
+}
