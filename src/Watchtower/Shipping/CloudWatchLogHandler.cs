@@ -731,8 +731,9 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                         continue;
                     }
 
+                    // At shutdown, batches still fill while the queue has events for them: sealed only once it is drained.
                     TimeSpan waited = _timeProvider.GetElapsedTime(stream.OpenedAt, now);
-                    if (stopping || flushDrained || senderStuck || waited >= _sendInterval)
+                    if ((stopping && queue.Count == 0) || flushDrained || senderStuck || waited >= _sendInterval)
                     {
                         stream.Seal(NextBatchId());
                     }
