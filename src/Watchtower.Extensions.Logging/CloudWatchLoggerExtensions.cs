@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -18,15 +17,16 @@ public static class CloudWatchLoggerExtensions
     /// </summary>
     /// <param name="builder">The logging builder.</param>
     /// <returns>The builder, for chaining.</returns>
-    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "CloudWatchLoggerOptions is a plain options class whose public properties are all kept by DynamicallyAccessedMembers on the binder's generic argument.")]
-    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Binding CloudWatchLoggerOptions creates no generic instantiations that are not present at compile time.")]
     public static ILoggingBuilder AddCloudWatch(this ILoggingBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddConfiguration();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILoggerProvider, CloudWatchLoggerProvider>());
+
+        // Bound by hand from the known keys, not by the reflection binder: the same under JIT, trimming and Native AOT.
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<CloudWatchLoggerOptions>, CloudWatchLoggerConfigureOptions>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IOptionsChangeTokenSource<CloudWatchLoggerOptions>, LoggerProviderOptionsChangeTokenSource<CloudWatchLoggerOptions, CloudWatchLoggerProvider>>());
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CloudWatchLoggerOptions>, CloudWatchLoggerOptionsValidator>());
-        LoggerProviderOptions.RegisterProviderOptions<CloudWatchLoggerOptions, CloudWatchLoggerProvider>(builder.Services);
         return builder;
     }
 

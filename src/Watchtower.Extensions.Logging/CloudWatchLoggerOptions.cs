@@ -12,4 +12,17 @@ public sealed class CloudWatchLoggerOptions : CloudWatchLogHandlerOptions
 
     /// <summary>Whether to include the logging scopes around each event. The default is true.</summary>
     public bool IncludeScopes { get; set; } = true;
+
+    /// <summary>
+    /// Where the JSON format finds contracts for objects logged as values (<c>{@Order}</c>, or an object as the state):
+    /// a source-generated <see cref="System.Text.Json.Serialization.JsonSerializerContext"/> that lists the types, for
+    /// applications published with Native AOT or trimming. For types it does not know, the formatter uses reflection
+    /// where the application allows it (<see cref="System.Text.Json.JsonSerializer.IsReflectionEnabledByDefault"/>:
+    /// JIT builds) and otherwise writes the object's <see cref="object.ToString"/>. Set in code only. The default is
+    /// null: reflection where allowed, else ToString.
+    /// </summary>
+    public System.Text.Json.Serialization.Metadata.IJsonTypeInfoResolver? JsonTypeInfoResolver { get; set; }
+
+    /// <summary>Values from configuration that could not be used, each with its section path; reported at startup with the rest.</summary>
+    internal List<string> ConfigurationProblems { get; } = [];
 }

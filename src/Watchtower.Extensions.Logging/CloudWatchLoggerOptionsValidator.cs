@@ -7,9 +7,9 @@ internal sealed class CloudWatchLoggerOptionsValidator : IValidateOptions<CloudW
 {
     public ValidateOptionsResult Validate(string? name, CloudWatchLoggerOptions options)
     {
-        IReadOnlyList<string> problems = options.Validate();
-        return problems.Count == 0
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail(problems.Select(p => "Logging:CloudWatch: " + p));
+        // Values that could not be used at all first, then what the options themselves find wrong: all in one message.
+        var problems = new List<string>(options.ConfigurationProblems);
+        problems.AddRange(options.Validate().Select(p => CloudWatchOptionsBinder.SectionPath + ": " + p));
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }

@@ -39,7 +39,7 @@ public sealed class CloudWatchLoggerProvider : ILoggerProvider, ISupportExternal
         ArgumentNullException.ThrowIfNull(options);
         _timeProvider = timeProvider;
         _handler = new CloudWatchLogHandler(options, timeProvider, warnings);
-        _formatter = new LogEventFormatter(options.Format, options.IncludeScopes, options.MaxMessageSize - CloudWatchLogHandlerOptions.EventOverhead);
+        _formatter = new LogEventFormatter(options.Format, options.IncludeScopes, options.MaxMessageSize - CloudWatchLogHandlerOptions.EventOverhead, options.JsonTypeInfoResolver);
     }
 
     internal CloudWatchLogHandler Handler => _handler;

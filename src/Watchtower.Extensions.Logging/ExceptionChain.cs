@@ -60,17 +60,4 @@ internal static class ExceptionChain
 
     /// <summary>The exception's type name, as <see cref="Exception.ToString"/> writes it.</summary>
     public static string TypeName(Exception exception) => exception.GetType().FullName ?? exception.GetType().Name;
-
-    /// <summary>A property of the exception that may throw when read (a broken override).</summary>
-    public static string? Read(Func<string?> read)
-    {
-        try
-        {
-            return read();
-        }
-        catch (Exception e)
-        {
-            return $"[unreadable: {e.GetType().Name}]";
-        }
-    }
 }

@@ -19,7 +19,7 @@ internal static class ExceptionText
     {
         seen.Add(exception);
         text.Append(ExceptionChain.TypeName(exception));
-        string? message = ExceptionChain.Read(() => exception.Message);
+        string? message = Guard.Read(() => exception.Message);
         if (!string.IsNullOrEmpty(message))
         {
             text.Append(": ").Append(message);
@@ -52,7 +52,7 @@ internal static class ExceptionText
             text.Append(" ---> [").Append(omitted).Append(omitted == 1 ? " more inner exception left out]" : " more inner exceptions left out]");
         }
 
-        string? stack = ExceptionChain.Read(() => exception.StackTrace);
+        string? stack = Guard.Read(() => exception.StackTrace);
         if (!string.IsNullOrEmpty(stack))
         {
             text.Append('\n').Append(stack);

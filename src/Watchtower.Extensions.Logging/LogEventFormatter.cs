@@ -19,37 +19,24 @@ namespace Watchtower.Extensions.Logging;
 internal sealed class LogEventFormatter
 {
     private const string OriginalFormatKey = "{OriginalFormat}";
-    private const int MaxDepth = ExceptionChain.MaxDepth;
-
-    private static readonly JsonWriterOptions s_writerOptions = new()
-    {
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        // Depth is limited by this formatter itself; the writer must not throw first.
-        SkipValidation = true,
-    };
-
-    private static readonly JsonSerializerOptions s_objectOptions = new()
-    {
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        ReferenceHandler = ReferenceHandler.IgnoreCycles,
-        MaxDepth = MaxDepth,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
 
     private static SecondPrefix? s_secondPrefix;
 
     private readonly CloudWatchLogFormat _format;
     private readonly bool _includeScopes;
     private readonly int _maxMessageBytes;
+    private readonly JsonValueWriter _values;
 
     /// <param name="format">JSON or text.</param>
     /// <param name="includeScopes">Whether to write the logging scopes.</param>
     /// <param name="maxMessageBytes">The most UTF-8 bytes a message may have (the engine's limit less its 26 bytes): a JSON event is fitted within it here, so that it stays valid JSON.</param>
-    public LogEventFormatter(CloudWatchLogFormat format, bool includeScopes, int maxMessageBytes = int.MaxValue)
+    /// <param name="resolver">Contracts for objects logged as values (see <see cref="CloudWatchLoggerOptions.JsonTypeInfoResolver"/>).</param>
+    public LogEventFormatter(CloudWatchLogFormat format, bool includeScopes, int maxMessageBytes = int.MaxValue, System.Text.Json.Serialization.Metadata.IJsonTypeInfoResolver? resolver = null)
     {
         _format = format;
         _includeScopes = includeScopes;
         _maxMessageBytes = maxMessageBytes;
+        _values = new JsonValueWriter(resolver);
     }
 
     /// <summary>
@@ -90,7 +77,7 @@ internal sealed class LogEventFormatter
     /// </summary>
     public string FormatFailure(DateTimeOffset timestamp, LoggerCategory category, LogLevel level, Exception failure)
     {
-        string problem = $"[Watchtower could not format this {level} event from {category.Name}: {failure.GetType().Name}: {ExceptionChain.Read(() => failure.Message)}]";
+        string problem = $"[Watchtower could not format this {level} event from {category.Name}: {failure.GetType().Name}: {Guard.Read(() => failure.Message)}]";
         if (_format != CloudWatchLogFormat.Json)
         {
             return problem;
@@ -108,7 +95,7 @@ internal sealed class LogEventFormatter
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static string SafeMessage<TState>(TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    private string SafeMessage<TState>(TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
         string? message;
         try
@@ -118,7 +105,7 @@ internal sealed class LogEventFormatter
         catch (Exception e)
         {
             string template = state is IReadOnlyList<KeyValuePair<string, object?>> values && SafeCount(values) > 0
-                ? ExceptionChain.Read(() => values[SafeCount(values) - 1].Value as string) ?? string.Empty
+                ? Guard.Read(() => values[SafeCount(values) - 1].Value as string) ?? string.Empty
                 : string.Empty;
             return $"[the message could not be formatted: {e.GetType().Name}: {e.Message}] {template}".TrimEnd();
         }
@@ -127,7 +114,7 @@ internal sealed class LogEventFormatter
         if (message is not null && state is not null && state is not string && state is not IReadOnlyList<KeyValuePair<string, object?>>
             && message == state.GetType().ToString())
         {
-            return ValueToJson(state);
+            return _values.ToJson(state);
         }
 
         return message ?? string.Empty;
@@ -170,8 +157,8 @@ internal sealed class LogEventFormatter
         {
             layout.ExceptionStart = into.Length;
             into.Append(",\"exception\":"u8);
-            Utf8JsonWriter writer = into.JsonWriter(s_writerOptions);
-            WriteException(writer, exception, depth: 0, ExceptionChain.NewSeenSet());
+            Utf8JsonWriter writer = into.JsonWriter(JsonValueWriter.WriterOptions);
+            JsonValueWriter.WriteException(writer, exception, depth: 0, ExceptionChain.NewSeenSet());
             writer.Flush();
             layout.ExceptionEnd = into.Length;
         }
@@ -199,13 +186,13 @@ internal sealed class LogEventFormatter
         into.Append(",\"exception\":{\"type\":"u8);
         JsonText.String(into, ExceptionChain.TypeName(exception));
         into.Append(",\"message\":"u8);
-        string message = ExceptionChain.Read(() => exception.Message) ?? string.Empty;
+        string message = Guard.Read(() => exception.Message) ?? string.Empty;
         JsonText.String(into, message.Length > 1024 ? message[..1024] : message);
         into.Append((byte)'}');
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void WriteState<TState>(Utf8Buffer into, TState state, ref JsonLayout layout)
+    private void WriteState<TState>(Utf8Buffer into, TState state, ref JsonLayout layout)
     {
         layout.PropertiesStart = into.Length;
         if (state is IReadOnlyList<KeyValuePair<string, object?>> values)
@@ -237,9 +224,9 @@ internal sealed class LogEventFormatter
                     into.Append(",\"properties\":{"u8);
                 }
 
-                JsonText.Name(into, pair.Key ?? string.Empty, first: !opened);
+                JsonText.Name(into, PropertyName(pair.Key), first: !opened);
                 opened = true;
-                WriteValue(into, pair.Value, depth: 1);
+                _values.Write(into, pair.Value, depth: 1);
             }
 
             if (opened)
@@ -261,65 +248,23 @@ internal sealed class LogEventFormatter
         else if (state is IEnumerable<KeyValuePair<string, object?>> or IEnumerable<KeyValuePair<string, object>> or IDictionary)
         {
             into.Append(",\"properties\":"u8);
-            WriteValue(into, state, depth: 1);
+            _values.Write(into, state, depth: 1);
         }
         else if (state is not null && state is not string)
         {
             into.Append(",\"state\":"u8);
-            WriteValue(into, state, depth: 1);
+            _values.Write(into, state, depth: 1);
         }
 
         layout.PropertiesEnd = into.Length;
     }
 
-    /// <summary>A value: the common simple ones by hand, any other through <see cref="Utf8JsonWriter"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void WriteValue(Utf8Buffer into, object? value, int depth)
-    {
-        switch (value)
-        {
-            case null:
-                into.Append("null"u8);
-                return;
-            case string s:
-                JsonText.String(into, s);
-                return;
-            case bool b:
-                into.Append(b ? "true"u8 : "false"u8);
-                return;
-            case int i:
-                Utf8Formatter.TryFormat(i, into.GetSpan(11), out int intDigits);
-                into.Advance(intDigits);
-                return;
-            case long l:
-                Utf8Formatter.TryFormat(l, into.GetSpan(20), out int longDigits);
-                into.Advance(longDigits);
-                return;
-            default:
-                int mark = into.Length;
-                try
-                {
-                    Utf8JsonWriter writer = into.JsonWriter(s_writerOptions);
-                    WriteValue(writer, value, depth);
-                    writer.Flush();
-                }
-                catch (Exception e)
-                {
-                    // Whatever was written of the value goes; its place holds a string that says why.
-                    into.Truncate(mark);
-                    JsonText.String(into, $"[this value could not be written: {e.GetType().Name}]");
-                }
-
-                return;
-        }
-    }
-
-    private static void WriteScopes(Utf8Buffer into, IExternalScopeProvider scopes)
+    private void WriteScopes(Utf8Buffer into, IExternalScopeProvider scopes)
     {
         into.ScopesOpened = false;
         try
         {
-            scopes.ForEachScope(static (scope, buffer) => WriteScope(buffer, scope), into);
+            scopes.ForEachScope(static (scope, state) => state.Formatter.WriteScope(state.Buffer, scope), (Formatter: this, Buffer: into));
         }
         catch (Exception)
         {
@@ -333,7 +278,7 @@ internal sealed class LogEventFormatter
     }
 
     /// <summary>One scope, as a value of the "scopes" array; if reading it throws, only it is replaced, by a string that says so.</summary>
-    private static void WriteScope(Utf8Buffer buffer, object? scope)
+    private void WriteScope(Utf8Buffer buffer, object? scope)
     {
         buffer.Append(buffer.ScopesOpened ? ","u8 : ",\"scopes\":["u8);
         buffer.ScopesOpened = true;
@@ -345,37 +290,55 @@ internal sealed class LogEventFormatter
         catch (Exception e)
         {
             buffer.Truncate(start);
-            JsonText.String(buffer, $"[this scope could not be written: {e.GetType().Name}: {ExceptionChain.Read(() => e.Message)}]");
+            JsonText.String(buffer, $"[this scope could not be written: {e.GetType().Name}: {Guard.Read(() => e.Message)}]");
         }
     }
 
-    private static void WriteScopeValue(Utf8Buffer buffer, object? scope)
+    /// <summary>
+    /// A scope with properties is written once, as an object of them (its formatted text would repeat their values, and a
+    /// dictionary's text is only its type name); a scope that has none (plain text, any other object) as its value.
+    /// </summary>
+    private void WriteScopeValue(Utf8Buffer buffer, object? scope)
     {
-                if (scope is IEnumerable<KeyValuePair<string, object?>> pairs)
-                {
-                    buffer.Append((byte)'{');
-                    bool first = true;
-                    foreach (KeyValuePair<string, object?> pair in pairs)
-                    {
-                        if (pair.Key == OriginalFormatKey)
-                        {
-                            continue;
-                        }
+        if (scope is not IEnumerable<KeyValuePair<string, object?>> pairs)
+        {
+            _values.Write(buffer, scope, depth: 1);
+            return;
+        }
 
-                        JsonText.Name(buffer, pair.Key ?? string.Empty, first);
-                        first = false;
-                        WriteValue(buffer, pair.Value, depth: 2);
-                    }
+        int start = buffer.Length;
+        buffer.Append((byte)'{');
+        bool first = true;
+        foreach (KeyValuePair<string, object?> pair in pairs)
+        {
+            if (pair.Key == OriginalFormatKey)
+            {
+                continue;
+            }
 
-                    JsonText.Name(buffer, "scope", first);
-                    JsonText.String(buffer, SafeToString(scope));
-                    buffer.Append((byte)'}');
-                }
-                else
-                {
-                    WriteValue(buffer, scope, depth: 1);
-                }
+            JsonText.Name(buffer, PropertyName(pair.Key), first);
+            first = false;
+            _values.Write(buffer, pair.Value, depth: 2);
+        }
+
+        if (first)
+        {
+            // A template without holes: the text is all the scope says.
+            buffer.Truncate(start);
+            JsonText.String(buffer, Guard.ToText(scope));
+            return;
+        }
+
+        buffer.Append((byte)'}');
     }
+
+    /// <summary>
+    /// A template's property name as it is written: without the '@' or '$' that Serilog-style templates put before a
+    /// name to ask for destructuring or stringifying (<c>{@Order}</c> is the property "Order").
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static ReadOnlySpan<char> PropertyName(string? key) =>
+        key is null ? [] : key.Length > 1 && (key[0] == '@' || key[0] == '$') ? key.AsSpan(1) : key;
 
     private static int SafeCount(IReadOnlyList<KeyValuePair<string, object?>> values)
     {
@@ -387,180 +350,6 @@ internal sealed class LogEventFormatter
         {
             return 0;
         }
-    }
-
-    /// <summary>An exception and its inner exceptions, by <see cref="ExceptionChain"/>'s rules: bounded depth, cycles marked, what is left out counted.</summary>
-    private static void WriteException(Utf8JsonWriter writer, Exception exception, int depth, HashSet<Exception> seen)
-    {
-        seen.Add(exception);
-        writer.WriteStartObject();
-        writer.WriteString("type", ExceptionChain.TypeName(exception));
-        writer.WriteString("message", ExceptionChain.Read(() => exception.Message));
-        string? stack = ExceptionChain.Read(() => exception.StackTrace);
-        if (stack is not null)
-        {
-            writer.WriteString("stackTrace", stack);
-        }
-
-        IReadOnlyList<Exception> inners = ExceptionChain.InnersOf(exception);
-        int omitted = 0;
-        bool cycle = false;
-        var written = new List<Exception>(inners.Count);
-        foreach (Exception inner in inners)
-        {
-            if (seen.Contains(inner))
-            {
-                cycle = true;
-            }
-            else if (depth >= MaxDepth)
-            {
-                omitted += ExceptionChain.CountTree(inner, seen);
-            }
-            else
-            {
-                written.Add(inner);
-            }
-        }
-
-        if (inners.Count > 1 && written.Count > 0)
-        {
-            writer.WriteStartArray("innerExceptions");
-            foreach (Exception inner in written)
-            {
-                WriteException(writer, inner, depth + 1, seen);
-            }
-
-            writer.WriteEndArray();
-        }
-        else if (written.Count == 1)
-        {
-            writer.WritePropertyName("inner");
-            WriteException(writer, written[0], depth + 1, seen);
-        }
-
-        if (cycle)
-        {
-            // The inner exception is one of the outer ones again: writing it would never end.
-            writer.WriteBoolean("cycle", true);
-        }
-
-        if (omitted > 0)
-        {
-            writer.WriteNumber("omittedInnerExceptions", omitted);
-        }
-
-        writer.WriteEndObject();
-    }
-
-    private static void WriteValue(Utf8JsonWriter writer, object? value, int depth)
-    {
-        switch (value)
-        {
-            case null: writer.WriteNullValue(); return;
-            case string s: writer.WriteStringValue(s); return;
-            case bool b: writer.WriteBooleanValue(b); return;
-            case int i: writer.WriteNumberValue(i); return;
-            case long l: writer.WriteNumberValue(l); return;
-            case short sh: writer.WriteNumberValue(sh); return;
-            case byte by: writer.WriteNumberValue(by); return;
-            case sbyte sb: writer.WriteNumberValue(sb); return;
-            case ushort us: writer.WriteNumberValue(us); return;
-            case uint ui: writer.WriteNumberValue(ui); return;
-            case ulong ul: writer.WriteNumberValue(ul); return;
-            case decimal m: writer.WriteNumberValue(m); return;
-            case double d when double.IsFinite(d): writer.WriteNumberValue(d); return;
-            case float f when float.IsFinite(f): writer.WriteNumberValue(f); return;
-            case double or float: writer.WriteStringValue(SafeToString(value)); return;
-            case DateTime dt: writer.WriteStringValue(dt.ToString("O", CultureInfo.InvariantCulture)); return;
-            case DateTimeOffset dto: writer.WriteStringValue(dto.ToString("O", CultureInfo.InvariantCulture)); return;
-            case TimeSpan ts: writer.WriteStringValue(ts.ToString("c", CultureInfo.InvariantCulture)); return;
-            case Guid g: writer.WriteStringValue(g); return;
-            case Enum e: writer.WriteStringValue(SafeToString(e)); return;
-            case char c: writer.WriteStringValue(c.ToString()); return;
-            case Uri or Version or Type: writer.WriteStringValue(SafeToString(value)); return;
-            case Exception ex: WriteException(writer, ex, depth, ExceptionChain.NewSeenSet()); return;
-            default: break;
-        }
-
-        if (depth >= MaxDepth)
-        {
-            writer.WriteStringValue(SafeToString(value));
-            return;
-        }
-
-        try
-        {
-            switch (value)
-            {
-                case IEnumerable<KeyValuePair<string, object?>> pairs:
-                    WriteObject(writer, pairs.ToList().Select(p => (p.Key, p.Value)), depth);
-                    return;
-                case IDictionary dictionary:
-                    // Through the dictionary's own enumerator: a generic dictionary's plain one yields KeyValuePairs, not DictionaryEntries.
-                    var entries = new List<(string Key, object? Value)>();
-                    IDictionaryEnumerator entry = dictionary.GetEnumerator();
-                    while (entry.MoveNext())
-                    {
-                        entries.Add((SafeToString(entry.Key), entry.Value));
-                    }
-
-                    WriteObject(writer, entries, depth);
-                    return;
-                case IEnumerable items:
-                    var list = items.Cast<object?>().Take(1000).ToList();
-                    writer.WriteStartArray();
-                    foreach (object? item in list)
-                    {
-                        WriteValue(writer, item, depth + 1);
-                    }
-
-                    writer.WriteEndArray();
-                    return;
-                default:
-                    writer.WriteRawValue(ValueToJson(value), skipInputValidation: true);
-                    return;
-            }
-        }
-        catch (Exception)
-        {
-            // Enumerating a collection threw: record what can be recorded.
-            writer.WriteStringValue(SafeToString(value));
-        }
-    }
-
-    private static void WriteObject(Utf8JsonWriter writer, IEnumerable<(string Key, object? Value)> pairs, int depth)
-    {
-        writer.WriteStartObject();
-        foreach ((string key, object? value) in pairs)
-        {
-            writer.WritePropertyName(key);
-            WriteValue(writer, value, depth + 1);
-        }
-
-        writer.WriteEndObject();
-    }
-
-    /// <summary>
-    /// An arbitrary object as JSON, by reflection where the app allows it, else (or when serialising fails, throws,
-    /// or recurses without end) as its string form in quotes. Always valid JSON.
-    /// </summary>
-    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Reflection is used only when the app enables it (JsonSerializer.IsReflectionEnabledByDefault); otherwise the value's ToString is written.")]
-    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "As above: guarded by JsonSerializer.IsReflectionEnabledByDefault.")]
-    internal static string ValueToJson(object value)
-    {
-        if (JsonSerializer.IsReflectionEnabledByDefault)
-        {
-            try
-            {
-                return JsonSerializer.Serialize(value, value.GetType(), s_objectOptions);
-            }
-            catch (Exception)
-            {
-                // Fall through to the string form, as watchtower's json_serialize_default does.
-            }
-        }
-
-        return JsonSerializer.Serialize(SafeToString(value), s_objectOptions);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -594,7 +383,7 @@ internal sealed class LogEventFormatter
                 (scope, text) =>
                 {
                     text.Append(" => "u8);
-                    text.AppendOneLine(SafeToString(scope));
+                    text.AppendOneLine(Guard.ToText(scope));
                 },
                 line);
         }
@@ -666,18 +455,6 @@ internal sealed class LogEventFormatter
         catch (Exception e)
         {
             return $"{ExceptionChain.TypeName(exception)} [could not be described: {e.GetType().Name}]";
-        }
-    }
-
-    private static string SafeToString(object? value)
-    {
-        try
-        {
-            return value?.ToString() ?? string.Empty;
-        }
-        catch (Exception e)
-        {
-            return $"[{value!.GetType().Name}.ToString() threw {e.GetType().Name}]";
         }
     }
 }

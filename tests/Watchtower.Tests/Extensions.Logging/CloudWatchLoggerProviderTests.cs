@@ -83,6 +83,54 @@ public sealed class CloudWatchLoggerProviderTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Json_Scopes_AreWrittenOnceAsTheirProperties()
+    {
+        await using CloudWatchLoggerProvider provider = CreateProvider();
+
+        JsonElement json = await ShipOneJsonAsync(provider, logger =>
+        {
+            using (logger.BeginScope("request {RequestId} for {Path}", "r-1", "/orders"))
+            using (logger.BeginScope(new Dictionary<string, object?> { ["TenantId"] = "t-9" }))
+            using (logger.BeginScope("no holes {0}"[..8]))
+            {
+                logger.LogInformation("paid");
+            }
+        });
+
+        JsonElement scopes = json.GetProperty("scopes");
+        Assert.Equal("""{"RequestId":"r-1","Path":"/orders"}""", scopes[0].GetRawText());
+        Assert.Equal("""{"TenantId":"t-9"}""", scopes[1].GetRawText());
+        Assert.Equal("no holes", scopes[2].GetString());
+        Assert.DoesNotContain("Dictionary", json.GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Json_JsonTypeInfoResolver_WritesTheObjectsItKnows_ReflectionTheRest()
+    {
+        await using CloudWatchLoggerProvider provider = CreateProvider(o => o.JsonTypeInfoResolver = InvoiceJsonContext.Default);
+
+        JsonElement json = await ShipOneJsonAsync(provider, logger => logger.LogInformation("{@Invoice} {@Order}", new Invoice(3, 9.5m), new Order(7, "book")));
+
+        // The context's naming (camelCase) shows that it, not reflection, wrote the invoice.
+        Assert.Equal("""{"number":3,"total":9.5}""", json.GetProperty("properties").GetProperty("Invoice").GetRawText());
+        Assert.Equal(7, json.GetProperty("properties").GetProperty("Order").GetProperty("Id").GetInt32());
+    }
+
+    [Fact]
+    public async Task Json_DestructuringMarks_AreNotPartOfThePropertyName()
+    {
+        await using CloudWatchLoggerProvider provider = CreateProvider();
+
+        JsonElement json = await ShipOneJsonAsync(provider, logger => logger.LogInformation("{@Order} {$Customer} {@}", new Order(7, "book"), "ann", 1));
+
+        JsonElement properties = json.GetProperty("properties");
+        Assert.Equal(7, properties.GetProperty("Order").GetProperty("Id").GetInt32());
+        Assert.Equal("ann", properties.GetProperty("Customer").GetString());
+        Assert.Equal(1, properties.GetProperty("@").GetInt32());
+        Assert.Equal("{@Order} {$Customer} {@}", json.GetProperty("messageTemplate").GetString());
+    }
+
+    [Fact]
     public async Task Json_DictionaryState_IsWrittenAsPropertiesAndNotChanged()
     {
         await using CloudWatchLoggerProvider provider = CreateProvider();
@@ -449,4 +497,12 @@ public sealed class CloudWatchLoggerProviderTests : IAsyncDisposable
     {
         public override string ToString() => throw new InvalidOperationException("no");
     }
+}
+
+internal sealed record Invoice(int Number, decimal Total);
+
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(Invoice))]
+internal sealed partial class InvoiceJsonContext : System.Text.Json.Serialization.JsonSerializerContext
+{
 }
