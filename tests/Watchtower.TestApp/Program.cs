@@ -22,7 +22,7 @@ void Configure(CloudWatchLoggerOptions o)
     o.LogGroupName = group;
     o.LogStreamName = "app";
     o.ServiceUrl = endpoint;
-    o.Region = "us-east-1";
+    o.Region = Environment.GetEnvironmentVariable("WT_NO_REGION") is null ? "us-east-1" : null; // a machine with no AWS setup
     o.Format = CloudWatchLogFormat.Text;
     o.SendInterval = TimeSpan.FromMinutes(5); // nothing goes out before the process is stopped, unless shutdown delivers it
 }

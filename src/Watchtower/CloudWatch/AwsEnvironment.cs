@@ -37,7 +37,7 @@ internal static class AwsEnvironment
         string? region = FallbackRegionFactory.GetRegionEndpoint()?.SystemName;
         if (string.IsNullOrWhiteSpace(region))
         {
-            throw new InvalidOperationException(
+            throw new AwsSetupException(
                 "No AWS region is configured for CloudWatch Logs. Set the Region option (for example \"eu-west-1\"), " +
                 "or the AWS_REGION environment variable, or 'region' in the profile of ~/.aws/config.");
         }
@@ -80,8 +80,9 @@ internal static class AwsEnvironment
             if (!Uri.TryCreate(configured.Trim(), UriKind.Absolute, out Uri? custom)
                 || (custom.Scheme != Uri.UriSchemeHttp && custom.Scheme != Uri.UriSchemeHttps))
             {
-                throw new InvalidOperationException(
-                    $"The CloudWatch Logs endpoint from {source} is not an absolute http or https URL: '{configured}'.");
+                throw source == "ServiceUrl"
+                    ? new InvalidOperationException($"The CloudWatch Logs endpoint from {source} is not an absolute http or https URL: '{configured}'.")
+                    : new AwsSetupException($"The CloudWatch Logs endpoint from the {source} environment variable is not an absolute http or https URL: '{configured}'. Fix or unset the variable.");
             }
 
             if (fips || dualStack)

@@ -11,6 +11,9 @@ namespace Watchtower.CloudWatch;
 /// </summary>
 internal sealed class CredentialSource : IDisposable
 {
+    /// <summary>The error code of a call that could not be signed because no credentials were found.</summary>
+    public const string MissingCredentialsCode = "MissingCredentials";
+
     private readonly string _description;
     private readonly SemaphoreSlim _chainLock = new(1, 1);
     private AWSCredentials? _credentials;
@@ -40,7 +43,7 @@ internal sealed class CredentialSource : IDisposable
             CredentialProfileStoreChain profiles = AwsEnvironment.ProfileStore(options.ProfilesLocation);
             if (!profiles.TryGetAWSCredentials(options.ProfileName, out AWSCredentials? fromProfile))
             {
-                throw new InvalidOperationException(
+                throw new AwsSetupException(
                     $"The AWS profile '{options.ProfileName}' was not found or has no usable credentials in " +
                     (options.ProfilesLocation is null
                         ? "the shared config and credentials files (~/.aws/config, ~/.aws/credentials, or AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE). "
@@ -107,7 +110,7 @@ internal sealed class CredentialSource : IDisposable
     private static CloudWatchLogsException MissingCredentials(string operation, string problem, Exception? inner) =>
         new(
             operation,
-            "MissingCredentials",
+            MissingCredentialsCode,
             problem + " Set the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY environment variables, or configure a profile " +
             "with 'aws configure' (and set ProfileName or AWS_PROFILE), or pass Credentials in the options, or run with a " +
             "container or instance role.",

@@ -13,6 +13,12 @@ internal enum DropReason
     ShutdownTimeout,
     RetryTimeLimit,
     InvalidEvent,
+
+    /// <summary>The environment lacks what shipping needs (no region, a missing profile): nothing can be sent.</summary>
+    NotConfigured,
+
+    /// <summary>No credentials were found, and shutdown came before any appeared.</summary>
+    NoCredentials,
 }
 
 internal static class DropReasonNames
@@ -30,6 +36,8 @@ internal static class DropReasonNames
         DropReason.ShutdownTimeout => "shutdown_timeout",
         DropReason.RetryTimeLimit => "retry_time_limit",
         DropReason.InvalidEvent => "rejected_invalid",
+        DropReason.NotConfigured => "not_configured",
+        DropReason.NoCredentials => "no_credentials",
         _ => "unknown",
     };
 }

@@ -36,6 +36,7 @@ internal sealed class CircuitBreaker
     private TimeSpan _outageCeiling;
     private long _openedAt;
     private int _consecutiveFailures;
+    private bool _probeDue;
 
     // Written by the sender loop only; volatile because diagnostics read it from other threads.
     private volatile Pause _pause;
@@ -70,14 +71,21 @@ internal sealed class CircuitBreaker
     public bool AllowsRequests(long now, out bool isProbe)
     {
         isProbe = IsOpen;
-        return !IsOpen || (!ProbeInFlight && _timeProvider.GetElapsedTime(_openedAt, now) >= _delay);
+        return !IsOpen || (!ProbeInFlight && (_probeDue || _timeProvider.GetElapsedTime(_openedAt, now) >= _delay));
     }
 
     /// <summary>How long until a probe may go out, or null when none is due (closed, or a probe is in flight).</summary>
     public TimeSpan? UntilProbe(long now) =>
-        IsOpen && !ProbeInFlight ? _delay - _timeProvider.GetElapsedTime(_openedAt, now) : null;
+        !IsOpen || ProbeInFlight ? null : _probeDue ? TimeSpan.Zero : _delay - _timeProvider.GetElapsedTime(_openedAt, now);
 
-    public void OnProbeSent() => ProbeInFlight = true;
+    public void OnProbeSent()
+    {
+        ProbeInFlight = true;
+        _probeDue = false;
+    }
+
+    /// <summary>Lets the next probe go out now, whatever the pause (a last look at shutdown); the backoff is unchanged.</summary>
+    public void ProbeNow() => _probeDue = IsOpen;
 
     /// <summary>Records refused credentials; returns true when it paused delivery for them (the moment to warn).</summary>
     public bool OnRefused(long now, bool wasProbe)

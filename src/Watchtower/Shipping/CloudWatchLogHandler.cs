@@ -50,7 +50,8 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     // Drops are reported in the log stream itself at most this often, so a long overflow yields a few lines, not thousands.
     private static readonly TimeSpan s_inBandReportInterval = TimeSpan.FromSeconds(10);
 
-    private readonly CloudWatchLogsClient _client;
+    // Null when the environment lacks what a client needs (see _notConfigured): nothing is then ever sent.
+    private readonly CloudWatchLogsClient? _client;
     private readonly bool _ownsClient;
     private readonly string _logGroupName;
     private readonly StreamNameTemplate _template;
@@ -68,7 +69,10 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     private readonly TimeProvider _timeProvider;
     private readonly WarningSink _warnings;
     private readonly HandlerMetrics _metrics;
-    private readonly LogGroupProvisioner _provisioner;
+    private readonly LogGroupProvisioner? _provisioner;
+
+    // Why nothing can be shipped in this process (no region, a missing profile), or null when all is set up.
+    private readonly string? _notConfigured;
     private readonly RetryPolicy _retryPolicy;
     private readonly CircuitBreaker _circuit;
 
@@ -101,6 +105,10 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     private long _finished;
     private int _streamCount;
     private long _senderRounds;
+
+    // Whether the last attempt found no credentials at all (no request could be signed): written by the sender loop,
+    // read by disposal, which then need not wait out ShutdownTimeout for credentials that will not come.
+    private bool _credentialsMissing;
     private long _batchIds;
     private int _state;
 
@@ -159,22 +167,38 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         }
         else
         {
-            _client = new CloudWatchLogsClient(
-                new CloudWatchLogsClientOptions { Region = options.Region, ProfileName = options.ProfileName, ServiceUrl = options.ServiceUrl },
-                handler: null,
-                timeProvider,
-                AwsEnvironment.ProcessEnvironment);
-            _ownsClient = true;
+            try
+            {
+                _client = new CloudWatchLogsClient(
+                    new CloudWatchLogsClientOptions { Region = options.Region, ProfileName = options.ProfileName, ServiceUrl = options.ServiceUrl },
+                    handler: null,
+                    timeProvider,
+                    AwsEnvironment.ProcessEnvironment);
+                _ownsClient = true;
+            }
+            catch (AwsSetupException e)
+            {
+                // A fact about this machine, not a mistake in the options: the application keeps running, nothing is
+                // shipped, and every event is counted. Invalid options still fail above, at startup.
+                _notConfigured = e.Message;
+            }
         }
 
-        if (options.UseQueues)
+        if (options.UseQueues && _client is not null)
         {
             // A batch's worth waiting is worth waking the sender for; fewer events wait for their deadline.
             _queue = new EventQueue(options.QueueLimit, options.QueueByteLimit, options.QueueFullMode, timeProvider, wakeCount: options.MaxBatchCount, wakeBytes: options.MaxBatchSize, deadline: options.SendInterval);
         }
 
         _metrics = new HandlerMetrics(_logGroupName, () => _queue?.Count ?? 0, () => (_queue?.Accepted ?? 0) + Interlocked.Read(ref _sentWithoutQueue));
-        _provisioner = new LogGroupProvisioner(_client, options, _warnings, _abortSends.Token);
+        if (_client is not null)
+        {
+            _provisioner = new LogGroupProvisioner(_client, options, _warnings, _abortSends.Token);
+        }
+        else
+        {
+            _warnings.Warn("not-configured", $"{_notConfigured} Nothing is shipped to log group '{_logGroupName}' by this process; its events are counted as dropped (reason not_configured).");
+        }
 
         if (_queue is not null)
         {
@@ -221,7 +245,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
 
     internal HandlerMetrics Metrics => _metrics;
 
-    internal CloudWatchLogsClient Client => _client;
+    internal CloudWatchLogsClient Client => _client ?? throw new InvalidOperationException(_notConfigured);
 
     /// <summary>How many rounds the sender loop has run, for tests that it sleeps when it has nothing it can do.</summary>
     internal long SenderRounds => Interlocked.Read(ref _senderRounds);
@@ -338,13 +362,21 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                 _warnings.Warn("truncated", $"Log message size exceeds CWL max payload size ({_rules.MaxMessageSize} bytes with overhead), truncated.");
             }
 
-            return _queue is null ? SendNow(utf8Message[..length], timestampMs, streamName) : Enqueue(utf8Message[..length], timestampMs, streamName);
+            return _queue is not null ? Enqueue(utf8Message[..length], timestampMs, streamName)
+                : _client is not null ? SendNow(utf8Message[..length], timestampMs, streamName)
+                : DropNotConfigured();
         }
         catch (Exception e)
         {
             Drop(DropReason.DeliveryFailed, "emit-failed", $"An event could not be accepted: {e.GetType().Name}: {e.Message}");
             return false;
         }
+    }
+
+    private bool DropNotConfigured()
+    {
+        Drop(DropReason.NotConfigured, "not-configured", $"Events for log group '{_logGroupName}' are not shipped: {_notConfigured}");
+        return false;
     }
 
     /// <summary>A cache of one logger's stream names, for adapters that keep one per logger.</summary>
@@ -413,19 +445,20 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
 
         Volatile.Write(ref _state, Stopped);
         long undelivered = Pending;
+        bool noCredentials = Volatile.Read(ref _credentialsMissing);
         if (undelivered > 0)
         {
-            _metrics.OnDropped(DropReason.ShutdownTimeout, undelivered);
+            _metrics.OnDropped(noCredentials ? DropReason.NoCredentials : DropReason.ShutdownTimeout, undelivered);
             Interlocked.Add(ref _finished, undelivered);
         }
 
-        ReportShutdown(undelivered);
+        ReportShutdown(undelivered, noCredentials);
         _metrics.Unregister();
-        _provisioner.Dispose();
+        _provisioner?.Dispose();
         _wake.Dispose();
         if (_ownsClient)
         {
-            _client.Dispose();
+            _client?.Dispose();
         }
     }
 
@@ -549,7 +582,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
             Task.Run(async () =>
             {
                 SenderScope.Enter();
-                await _provisioner.EnsureLogGroupAsync().ConfigureAwait(false);
+                await _provisioner!.EnsureLogGroupAsync().ConfigureAwait(false);
                 var work = new Stack<Batch>();
                 work.Push(sealedBatch);
                 while (work.TryPop(out Batch? batch))
@@ -619,6 +652,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         long dispatches = 0;
         int inFlight = 0;
         bool finalReportWritten = false;
+        bool lastLookAtCredentials = false;
         string? lastStreamName = null;
         EventQueue queue = _queue!;
 
@@ -635,7 +669,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
 
         try
         {
-            await _provisioner.EnsureLogGroupAsync().ConfigureAwait(false);
+            await _provisioner!.EnsureLogGroupAsync().ConfigureAwait(false);
             while (true)
             {
                 long now = _timeProvider.GetTimestamp();
@@ -689,10 +723,18 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                     queue.OnDrainProcessed();
                 }
 
+                bool accepted = false;
                 while (_completedSends.TryDequeue(out (Batch Batch, SendOutcome Outcome) completed))
                 {
                     inFlight--;
+                    accepted |= completed.Outcome.Accepted;
                     OnSendCompleted(completed.Batch, completed.Outcome, streams[completed.Batch.StreamName], now, unfinishedBatches, splitPieces);
+                }
+
+                if (accepted && !_provisioner!.IsSetupDone)
+                {
+                    // The startup work met no credentials or no answer; a put has now been accepted, so it can be done.
+                    await _provisioner.EnsureLogGroupAsync().ConfigureAwait(false);
                 }
 
                 // A flush covers the events accepted before it; once they are all out of the queue, it seals every batch.
@@ -704,6 +746,13 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                 long queueOut = queue.Removed;
                 bool flushDrained = undrainedFlushes.Exists(f => f.QueueTarget <= queueOut);
                 bool stopping = Volatile.Read(ref _state) != Running;
+                if (stopping && !lastLookAtCredentials && Volatile.Read(ref _credentialsMissing))
+                {
+                    // Credentials missing when shutdown began may be there now: look once more, at once. If they are not,
+                    // waiting out ShutdownTimeout for them would only stall the application's exit.
+                    lastLookAtCredentials = true;
+                    _circuit.ProbeNow();
+                }
                 if (stopping && !finalReportWritten && queue.Count == 0)
                 {
                     // The last drops of the run, however recent the last report: into the stream written last, before the
@@ -846,6 +895,12 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                     return;
                 }
 
+                if (lastLookAtCredentials && inFlight == 0 && !_circuit.ProbeInFlight && _circuit.UntilProbe(now) != TimeSpan.Zero && Volatile.Read(ref _credentialsMissing))
+                {
+                    // The last look found none either: disposal counts what is left, now.
+                    return;
+                }
+
                 if (stopping && queue.Count == 0 && inFlight == 0 && streams.Values.All(s => s.IsIdle))
                 {
                     return;
@@ -896,7 +951,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                 break;
             case SendResult.EndpointFailure:
                 CloudWatchLogsException error = outcome.Error!;
-                if (_circuit.OnEndpointFailure(now, wasProbe))
+                if (_circuit.OnEndpointFailure(now, wasProbe) && !IsUnreachable(error))
                 {
                     _warnings.Warn("outage", $"CloudWatch Logs is unreachable or failing ({error.ErrorCode}: {error.ServiceMessage}). Delivery to log group '{_logGroupName}' is paused " +
                         $"for the endpoint as a whole and probed with one request at a time (first in {_circuit.Delay.TotalSeconds:0.###} s, backing off to {_retryPolicy.MaxBackoff.TotalSeconds:0.###} s); " +
@@ -928,22 +983,45 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                 break;
             case SendResult.AccessDenied:
                 stream.Sealed.AddFirst(batch);
-                if (_circuit.OnRefused(now, wasProbe))
-                {
-                    _warnings.Warn("access-denied", $"CloudWatch Logs refused the credentials ({outcome.Error?.ErrorCode}: {outcome.Error?.ServiceMessage}). " +
-                        $"Delivery to log group '{_logGroupName}' is paused and will be tried again with backoff (first in {_circuit.Delay.TotalSeconds:0.###} s); " +
-                        "events are kept within QueueLimit and QueueByteLimit, then QueueFullMode applies. Check the credentials and that the IAM policy allows logs:PutLogEvents and logs:CreateLogStream.");
-                }
-
+                OnCredentialsRefused(outcome.Error!, now, wasProbe);
                 break;
             default:
                 break;
         }
     }
 
+    /// <summary>
+    /// Credentials missing (no request could be signed) or refused by the service: delivery pauses and probes with
+    /// backoff. Each cause gets a warning that says what it is and names the fix, once, then reminders at most once a
+    /// minute while probes fail.
+    /// </summary>
+    private void OnCredentialsRefused(CloudWatchLogsException error, long now, bool wasProbe)
+    {
+        bool missing = error.ErrorCode == CredentialSource.MissingCredentialsCode;
+        Volatile.Write(ref _credentialsMissing, missing);
+        bool opened = _circuit.OnRefused(now, wasProbe);
+        if (missing && (opened || wasProbe))
+        {
+            _warnings.Warn("no-credentials", opened
+                ? $"{error.ServiceMessage} Nothing is sent to log group '{_logGroupName}' until credentials are found: events wait in memory (within QueueLimit and QueueByteLimit, then QueueFullMode applies), and credentials are looked for again in {_circuit.Delay.TotalSeconds:0.###} s, then less often."
+                : $"Still no AWS credentials: {Pending} events wait for them (log group '{_logGroupName}').");
+        }
+        else if (opened)
+        {
+            _warnings.Warn("access-denied", $"CloudWatch Logs refused the credentials ({error.ErrorCode}: {error.ServiceMessage}). " +
+                $"Delivery to log group '{_logGroupName}' is paused and will be tried again with backoff (first in {_circuit.Delay.TotalSeconds:0.###} s); " +
+                "events are kept within QueueLimit and QueueByteLimit, then QueueFullMode applies. Check the credentials and that the IAM policy allows logs:PutLogEvents and logs:CreateLogStream.");
+        }
+    }
+
     /// <summary>What an answer from the service means for the circuit: an accepted request closes it; any answer ends an outage.</summary>
     private void OnServiceAnswered(SendOutcome outcome)
     {
+        if (outcome.Accepted)
+        {
+            Volatile.Write(ref _credentialsMissing, false);
+        }
+
         Pause pause = _circuit.Pause;
         if (outcome.Accepted ? _circuit.OnAccepted() : outcome.Answered && _circuit.OnAnswered())
         {
@@ -994,7 +1072,17 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
             // Only a put can have stored the batch; a failed CreateLogGroup or CreateLogStream on the way cannot.
             batch.MayHaveBeenDelivered = error.MayHaveBeenProcessed && error.Operation == "PutLogEvents";
             _metrics.OnRetry();
-            _warnings.Warn("retrying-" + error.ErrorCode, $"Delivery to log stream '{batch.StreamName}' failed ({error.ErrorCode}: {error.ServiceMessage}); retrying with backoff for up to {_retryPolicy.TimeLimit?.TotalSeconds:0.###} s from the batch's first attempt.");
+            if (IsUnreachable(error))
+            {
+                // One cause, one line (then at most one a minute): what failed, where, and what to check.
+                _warnings.Warn("unreachable", $"Cannot reach CloudWatch Logs at {_client!.ServiceUrl} ({error.ServiceMessage}); check ServiceUrl and Region, and the network or proxy in between. " +
+                    $"Delivery to log group '{_logGroupName}' is retried with backoff, one request at a time while the endpoint stays unreachable; events wait within QueueLimit and QueueByteLimit, and a batch is dropped after RetryTimeLimit ({_retryPolicy.TimeLimit?.TotalSeconds:0.###} s).");
+            }
+            else
+            {
+                _warnings.Warn("retrying-" + error.ErrorCode, $"Delivery to log stream '{batch.StreamName}' failed ({error.ErrorCode}: {error.ServiceMessage}); retrying with backoff for up to {_retryPolicy.TimeLimit?.TotalSeconds:0.###} s from the batch's first attempt.");
+            }
+
             return true;
         }
 
@@ -1002,6 +1090,9 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
             $"Failed to deliver logs: {batch.Count} events for log stream '{batch.StreamName}' were dropped after {batch.Attempts} attempts over {elapsed.TotalSeconds:0.###} s (RetryTimeLimit); the last error was {error.ErrorCode}: {error.ServiceMessage}");
         return false;
     }
+
+    /// <summary>A failure with no answer at all (connection refused or reset, a name that does not resolve, a timeout).</summary>
+    private static bool IsUnreachable(CloudWatchLogsException error) => error.StatusCode is null && error.Kind == CloudWatchErrorKind.Transient;
 
     /// <summary>
     /// While the endpoint is paused for an outage, only the probe is attempted; the batches waiting behind it count their
@@ -1165,7 +1256,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
             {
                 try
                 {
-                    PutLogEventsResponse response = await _client.PutLogEventsOnceAsync(batch.Body, _abortSends.Token).ConfigureAwait(false);
+                    PutLogEventsResponse response = await _client!.PutLogEventsOnceAsync(batch.Body, _abortSends.Token).ConfigureAwait(false);
                     int rejected = ReportRejected(response.RejectedLogEventsInfo, batch);
                     _metrics.OnBatchSent(batch.Count - rejected, batch.Bytes);
                     Release(batch.Count, batch.Bytes);
@@ -1174,7 +1265,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
                 }
                 catch (CloudWatchLogsException e) when (e.Kind == CloudWatchErrorKind.ResourceNotFound && created < MaxCreateAttempts)
                 {
-                    if (!await _provisioner.TryCreateMissingAsync(batch.StreamName, e).ConfigureAwait(false))
+                    if (!await _provisioner!.TryCreateMissingAsync(batch.StreamName, e).ConfigureAwait(false))
                     {
                         return Finish(batch, DropReason.DeliveryFailed, "deliver-not-found", $"Failed to deliver logs: {e.Message}");
                     }
@@ -1295,18 +1386,21 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         return rejected;
     }
 
-    private void ReportShutdown(long undelivered)
+    private void ReportShutdown(long undelivered, bool noCredentials)
     {
         if (undelivered > 0)
         {
-            _warnings.Warn("shutdown", $"Timed out while delivering logs: {undelivered} events were not delivered to log group '{_logGroupName}' within the shutdown timeout of {_shutdownTimeout.TotalSeconds:0.###} s.");
+            _warnings.Warn("shutdown", noCredentials
+                ? $"{undelivered} events were not delivered to log group '{_logGroupName}': no AWS credentials were found."
+                : $"Timed out while delivering logs: {undelivered} events were not delivered to log group '{_logGroupName}' within the shutdown timeout of {_shutdownTimeout.TotalSeconds:0.###} s.");
         }
 
+        DropReason reportedAbove = noCredentials ? DropReason.NoCredentials : DropReason.ShutdownTimeout;
         long dropped = _metrics.DroppedTotal - undelivered;
         if (dropped > 0)
         {
             _warnings.Warn("shutdown-summary", $"{dropped} events for log group '{_logGroupName}' were dropped during this run: " +
-                string.Join(", ", Enum.GetValues<DropReason>().Where(r => _metrics.Dropped(r) > 0 && r != DropReason.ShutdownTimeout).Select(r => $"{r.TagValue()} {_metrics.Dropped(r)}")) + ".");
+                string.Join(", ", Enum.GetValues<DropReason>().Where(r => _metrics.Dropped(r) > 0 && r != reportedAbove).Select(r => $"{r.TagValue()} {_metrics.Dropped(r)}")) + ".");
         }
     }
 

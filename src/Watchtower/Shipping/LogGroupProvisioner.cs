@@ -23,6 +23,10 @@ internal sealed class LogGroupProvisioner : IDisposable
     private bool _setupDone;
     private bool _accessDeniedReported;
 
+    // Whether the startup work failed for a cause of the environment (no credentials, an unreachable or failing
+    // endpoint) that the delivery path reports itself: the work is done again once a put has been accepted.
+    private bool _deferred;
+
     public LogGroupProvisioner(CloudWatchLogsClient client, CloudWatchLogHandlerOptions options, WarningSink warnings, CancellationToken cancellation)
     {
         _client = client;
@@ -88,6 +92,9 @@ internal sealed class LogGroupProvisioner : IDisposable
         }
     }
 
+    /// <summary>Whether the startup work is done; false until it has run without a cause of the environment stopping it.</summary>
+    public bool IsSetupDone => Volatile.Read(ref _setupDone);
+
     /// <summary>
     /// The startup work, done once by the sender (never in the constructor, never on the caller's thread):
     /// create the group with its tags, tag it if it existed, set its retention. Failures warn and do not stop
@@ -108,6 +115,7 @@ internal sealed class LogGroupProvisioner : IDisposable
                 return;
             }
 
+            _deferred = false;
             if (_createLogGroup)
             {
                 await CreateGroupAsync(throwIfRetryable: false).ConfigureAwait(false);
@@ -117,7 +125,7 @@ internal sealed class LogGroupProvisioner : IDisposable
                 await ApplyRetentionAsync().ConfigureAwait(false);
             }
 
-            Volatile.Write(ref _setupDone, true);
+            Volatile.Write(ref _setupDone, !_deferred);
         }
         finally
         {
@@ -139,6 +147,12 @@ internal sealed class LogGroupProvisioner : IDisposable
         }
         catch (CloudWatchLogsException e) when (e.Kind == CloudWatchErrorKind.ResourceAlreadyExists)
         {
+        }
+        catch (CloudWatchLogsException e) when (!throwIfRetryable && IsEnvironmental(e))
+        {
+            // No credentials, or no answer: the delivery path says so, once, and this is done again later.
+            _deferred = true;
+            return;
         }
         catch (CloudWatchLogsException e) when (e.Kind == CloudWatchErrorKind.AccessDenied)
         {
@@ -171,6 +185,10 @@ internal sealed class LogGroupProvisioner : IDisposable
         try
         {
             await _client.PutRetentionPolicyAsync(_logGroupName, days, _cancellation).ConfigureAwait(false);
+        }
+        catch (CloudWatchLogsException e) when (IsEnvironmental(e))
+        {
+            _deferred = true;
         }
         catch (CloudWatchLogsException e)
         {
@@ -221,4 +239,8 @@ internal sealed class LogGroupProvisioner : IDisposable
     }
 
     public void Dispose() => _setupLock.Dispose();
+
+    /// <summary>A failure of the environment rather than of this request: missing credentials, no answer, a failing or throttling service.</summary>
+    private static bool IsEnvironmental(CloudWatchLogsException e) =>
+        e.ErrorCode == CredentialSource.MissingCredentialsCode || e.IsRetryable;
 }

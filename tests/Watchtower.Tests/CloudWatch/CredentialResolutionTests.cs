@@ -91,7 +91,7 @@ public sealed class CredentialResolutionTests
         using TempFolder folder = TempFolder.ForCaller();
         string credentials = folder.Write("credentials", "[other]\naws_access_key_id = AKIA\naws_secret_access_key = s\n");
 
-        var error = Assert.Throws<InvalidOperationException>(() => new CloudWatchLogsClient(new CloudWatchLogsClientOptions { ProfileName = "nowhere", ProfilesLocation = credentials, Region = "us-east-1" }));
+        var error = Assert.ThrowsAny<InvalidOperationException>(() => new CloudWatchLogsClient(new CloudWatchLogsClientOptions { ProfileName = "nowhere", ProfilesLocation = credentials, Region = "us-east-1" }));
 
         Assert.Contains("'nowhere'", error.Message, StringComparison.Ordinal);
         Assert.Contains("aws configure --profile nowhere", error.Message, StringComparison.Ordinal);
@@ -103,7 +103,7 @@ public sealed class CredentialResolutionTests
     {
         using var scope = new EnvironmentScope();
 
-        var error = Assert.Throws<InvalidOperationException>(() => new CloudWatchLogsClient(new CloudWatchLogsClientOptions { ServiceUrl = "http://127.0.0.1:1" }));
+        var error = Assert.ThrowsAny<InvalidOperationException>(() => new CloudWatchLogsClient(new CloudWatchLogsClientOptions { ServiceUrl = "http://127.0.0.1:1" }));
 
         Assert.Contains("AWS_REGION", error.Message, StringComparison.Ordinal);
         Assert.Contains("Region option", error.Message, StringComparison.Ordinal);

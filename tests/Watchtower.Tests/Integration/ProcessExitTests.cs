@@ -62,6 +62,30 @@ public sealed class ProcessExitTests(MotoFixture moto)
         Assert.DoesNotContain("after_shutdown", app.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task NoRegionOnThisMachine_TheAppRunsOn_SaysSoOnce_AndCountsWhatItCouldNotShip()
+    {
+        using var home = TempFolder.ForCaller();
+        using var app = TestAppProcess.Start("exit", moto.Endpoint, MotoFixture.UniqueGroupName("no-region"), Events, new Dictionary<string, string?>
+        {
+            ["WT_NO_REGION"] = "1",
+            ["AWS_REGION"] = null,
+            ["AWS_DEFAULT_REGION"] = null,
+            ["HOME"] = home.Path,
+            ["AWS_CONFIG_FILE"] = Path.Combine(home.Path, "config"),
+            ["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(home.Path, "credentials"),
+        });
+
+        Assert.Equal(0, await app.WaitForExitAsync());
+        string[] lines = app.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Single(lines, l => l.StartsWith("Watchtower: No AWS region is configured", StringComparison.Ordinal) && l.Contains("not_configured", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l == $"Watchtower: {Events} events for log group '{MotoGroupOf(app)}' were dropped during this run: not_configured {Events}.");
+        Assert.DoesNotContain("Unhandled exception", app.Output, StringComparison.Ordinal);
+    }
+
+    private static string MotoGroupOf(TestAppProcess app) =>
+        System.Text.RegularExpressions.Regex.Match(app.Output, "log group '([^']+)'").Groups[1].Value;
+
     private async Task<IReadOnlyList<string>> ReadBackAsync(string group)
     {
         using CloudWatchLogsClient client = moto.CreateClient();

@@ -10,12 +10,12 @@ internal sealed class HandlerHarness : IAsyncDisposable
 {
     public const string Group = "/app/tests";
 
-    public HandlerHarness(Action<CloudWatchLogHandlerOptions>? configure = null, int maxEventSize = 1_048_576, Action<StrictCloudWatchFake>? prepare = null)
+    public HandlerHarness(Action<CloudWatchLogHandlerOptions>? configure = null, int maxEventSize = 1_048_576, Action<StrictCloudWatchFake>? prepare = null, AWSCredentials? credentials = null)
     {
         Fake = new StrictCloudWatchFake(Clock, maxEventSize);
         prepare?.Invoke(Fake);
         Faults = new FaultScript(Clock);
-        Client = CreateClient(new FaultInjectingHandler(Faults, Fake, Clock), Clock);
+        Client = CreateClient(new FaultInjectingHandler(Faults, Fake, Clock), Clock, credentials);
         var options = new CloudWatchLogHandlerOptions { LogGroupName = Group, LogStreamName = "{logger_name}", Client = Client };
         configure?.Invoke(options);
         Handler = new CloudWatchLogHandler(options, Clock, new WarningSink(Warnings.Enqueue, Clock));
@@ -24,12 +24,12 @@ internal sealed class HandlerHarness : IAsyncDisposable
     public FakeTimeProvider Clock { get; } = FakeClock.At2026();
 
     /// <summary>A client that talks to the fake, on the fake clock, with test credentials and no retries.</summary>
-    public static CloudWatchLogsClient CreateClient(HttpMessageHandler fake, TimeProvider clock) => new(
+    public static CloudWatchLogsClient CreateClient(HttpMessageHandler fake, TimeProvider clock, AWSCredentials? credentials = null) => new(
         new CloudWatchLogsClientOptions
         {
             Region = "us-east-1",
             ServiceUrl = "https://logs.us-east-1.amazonaws.com",
-            Credentials = new BasicAWSCredentials("AKIATEST", "test-secret"),
+            Credentials = credentials ?? new BasicAWSCredentials("AKIATEST", "test-secret"),
             MaxAttempts = 1,
         },
         fake,

@@ -33,7 +33,12 @@ internal sealed class TestAppProcess : IDisposable
         }
     }
 
-    public static TestAppProcess Start(string mode, Uri endpoint, string group, int events, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="mode">What the app does after logging (see its Program.cs).</param>
+    /// <param name="endpoint">Where it ships.</param>
+    /// <param name="group">Its log group.</param>
+    /// <param name="events">How many numbered events it logs.</param>
+    /// <param name="environment">Variables to set, or to remove (null).</param>
+    public static TestAppProcess Start(string mode, Uri endpoint, string group, int events, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Watchtower.TestApp.dll"));
@@ -45,9 +50,16 @@ internal sealed class TestAppProcess : IDisposable
         start.Environment["AWS_ACCESS_KEY_ID"] = "testing-access-key";
         start.Environment["AWS_SECRET_ACCESS_KEY"] = "testing-secret-key";
         start.Environment["AWS_REGION"] = "us-east-1";
-        foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
+        foreach ((string name, string? value) in environment ?? new Dictionary<string, string?>())
         {
-            start.Environment[name] = value;
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
         }
 
         Process process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the test app.");
