@@ -24,6 +24,10 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     private const int Stopping = 1;
     private const int Stopped = 2;
 
+    // The process is dying of an unhandled exception: events are still taken, and each is delivered before its logging
+    // call returns, within what is left of ShutdownTimeout (the runtime ends the process once the handlers return).
+    private const int Dying = 3;
+
     private const int MaxCachedStreamNames = 10_000;
 
     // The most events the sender takes from the queue per acquisition of its lock.
@@ -105,6 +109,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     private long _finished;
     private int _streamCount;
     private long _senderRounds;
+    private long _dyingDeadline;
 
     // Whether the last attempt found no credentials at all (no request could be signed): written by the sender loop,
     // read by disposal, which then need not wait out ShutdownTimeout for credentials that will not come.
@@ -213,6 +218,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         if (_queue is not null)
         {
             _signals = TerminationSignals.Register(OnTerminationSignal);
+            AppDomain.CurrentDomain.UnhandledException += OnUnhandledException;
         }
     }
 
@@ -343,33 +349,87 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     {
         try
         {
-            if (Volatile.Read(ref _state) != Running)
+            int state = Volatile.Read(ref _state);
+            if (state != Running)
             {
-                Drop(DropReason.AfterShutdown, "after-shutdown", "Received message after logging system shutdown; it was not sent.");
-                return false;
+                return state == Dying ? EmitWhileDying(utf8Message, timestampMs, streamName, truncated) : DropAfterShutdown();
             }
 
-            if (utf8Message.IsEmpty)
-            {
-                Drop(DropReason.EmptyMessage, "empty-message", "Received empty message. Empty messages cannot be sent to CloudWatch Logs; it was not sent.");
-                return false;
-            }
-
-            int length = _rules.Truncate(utf8Message, out bool cut);
-            if (truncated || cut)
-            {
-                _metrics.OnTruncated();
-                _warnings.Warn("truncated", $"Log message size exceeds CWL max payload size ({_rules.MaxMessageSize} bytes with overhead), truncated.");
-            }
-
-            return _queue is not null ? Enqueue(utf8Message[..length], timestampMs, streamName)
-                : _client is not null ? SendNow(utf8Message[..length], timestampMs, streamName)
-                : DropNotConfigured();
+            return Accept(utf8Message, timestampMs, streamName, truncated);
         }
         catch (Exception e)
         {
             Drop(DropReason.DeliveryFailed, "emit-failed", $"An event could not be accepted: {e.GetType().Name}: {e.Message}");
             return false;
+        }
+    }
+
+    /// <summary>Checks, truncates and queues (or sends) one event; the caller has checked the state.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private bool Accept(Span<byte> utf8Message, long timestampMs, string streamName, bool truncated)
+    {
+        if (utf8Message.IsEmpty)
+        {
+            Drop(DropReason.EmptyMessage, "empty-message", "Received empty message. Empty messages cannot be sent to CloudWatch Logs; it was not sent.");
+            return false;
+        }
+
+        int length = _rules.Truncate(utf8Message, out bool cut);
+        if (truncated || cut)
+        {
+            _metrics.OnTruncated();
+            _warnings.Warn("truncated", $"Log message size exceeds CWL max payload size ({_rules.MaxMessageSize} bytes with overhead), truncated.");
+        }
+
+        return _queue is not null ? Enqueue(utf8Message[..length], timestampMs, streamName)
+            : _client is not null ? SendNow(utf8Message[..length], timestampMs, streamName)
+            : DropNotConfigured();
+    }
+
+    private bool DropAfterShutdown()
+    {
+        Drop(DropReason.AfterShutdown, "after-shutdown", "Received message after logging system shutdown; it was not sent.");
+        return false;
+    }
+
+    /// <summary>An event logged while the process dies (by an UnhandledException handler, often): taken, then delivered before this returns.</summary>
+    private bool EmitWhileDying(Span<byte> utf8Message, long timestampMs, string streamName, bool truncated)
+    {
+        bool accepted = Accept(utf8Message, timestampMs, streamName, truncated);
+        DeliverBeforeDying();
+        return accepted;
+    }
+
+    /// <summary>
+    /// The process is dying of an unhandled exception: no ProcessExit follows, so what is queued is delivered now, within
+    /// ShutdownTimeout from the crash; and so is every event logged after this (the application's own UnhandledException
+    /// handlers, which may run after this one, log why it died), each before its logging call returns.
+    /// </summary>
+    private void OnUnhandledException(object? sender, UnhandledExceptionEventArgs e)
+    {
+        if (!e.IsTerminating || Interlocked.CompareExchange(ref _state, Dying, Running) != Running)
+        {
+            return;
+        }
+
+        Interlocked.Exchange(ref _dyingDeadline, _timeProvider.GetTimestamp() + (long)(_shutdownTimeout.TotalSeconds * _timeProvider.TimestampFrequency));
+        DeliverBeforeDying();
+    }
+
+    private void DeliverBeforeDying()
+    {
+        try
+        {
+            TimeSpan left = _timeProvider.GetElapsedTime(_timeProvider.GetTimestamp(), Interlocked.Read(ref _dyingDeadline));
+            if ((left <= TimeSpan.Zero || !FlushAsync().Wait(left)) && Pending is > 0 and long pending)
+            {
+                _warnings.Warn("dying", $"The process is ending with an unhandled exception: {pending} events for log group '{_logGroupName}' could not be delivered within the shutdown timeout of {_shutdownTimeout.TotalSeconds:0.###} s.");
+            }
+        }
+        catch (Exception failure)
+        {
+            // Whatever happens here, the process must go on dying of its own exception, not of ours.
+            _warnings.Warn("dying-failed", $"Delivering before the process ends failed: {failure.GetType().Name}: {failure.Message}");
         }
     }
 
@@ -381,6 +441,9 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
 
     /// <summary>A cache of one logger's stream names, for adapters that keep one per logger.</summary>
     internal LoggerStreamName StreamNameForLogger(string loggerName) => new(this, loggerName);
+
+    /// <summary>For tests: what the runtime does when the process dies of an unhandled exception, short of ending it.</summary>
+    internal void SimulateUnhandledException(Exception exception) => OnUnhandledException(this, new UnhandledExceptionEventArgs(exception, isTerminating: true));
 
     /// <summary>
     /// Sends every event given to <see cref="Emit"/> before this call, without waiting for the delivery deadline,
@@ -406,7 +469,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     /// </summary>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.CompareExchange(ref _state, Stopping, Running) != Running)
+        if (Interlocked.CompareExchange(ref _state, Stopping, Running) != Running && Interlocked.CompareExchange(ref _state, Stopping, Dying) != Dying)
         {
             if (_sender is not null)
             {
@@ -417,6 +480,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         }
 
         AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
+        AppDomain.CurrentDomain.UnhandledException -= OnUnhandledException;
         _signals?.Dispose();
         if (_queue is not null && _sender is not null)
         {
@@ -745,7 +809,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
 
                 long queueOut = queue.Removed;
                 bool flushDrained = undrainedFlushes.Exists(f => f.QueueTarget <= queueOut);
-                bool stopping = Volatile.Read(ref _state) != Running;
+                bool stopping = Volatile.Read(ref _state) is Stopping or Stopped;
                 if (stopping && !lastLookAtCredentials && Volatile.Read(ref _credentialsMissing))
                 {
                     // Credentials missing when shutdown began may be there now: look once more, at once. If they are not,

@@ -63,6 +63,20 @@ public sealed class ProcessExitTests(MotoFixture moto)
     }
 
     [Fact]
+    public async Task UnhandledException_EverythingArrives_IncludingWhatTheAppsHandlerLoggedAfterOurs()
+    {
+        string group = MotoFixture.UniqueGroupName("unhandled");
+        using var app = TestAppProcess.Start("unhandled", moto.Endpoint, group, Events);
+
+        // The process dies of its exception, as it would without the library.
+        Assert.NotEqual(0, await app.WaitForExitAsync());
+        Assert.Contains("the unhandled exception", app.Output, StringComparison.Ordinal);
+        List<string> messages = (await ReadBackAsync(group)).Select(TextMessage).ToList();
+        Assert.Equal(Enumerable.Range(0, Events).Select(i => $"event {i}"), messages.Take(Events));
+        Assert.Equal("dying of the unhandled exception", Assert.Single(messages.Skip(Events)));
+    }
+
+    [Fact]
     public async Task NoRegionOnThisMachine_TheAppRunsOn_SaysSoOnce_AndCountsWhatItCouldNotShip()
     {
         using var home = TempFolder.ForCaller();

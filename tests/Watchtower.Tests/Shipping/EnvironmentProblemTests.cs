@@ -75,6 +75,25 @@ public sealed class EnvironmentProblemTests
         Assert.Contains("check ServiceUrl and Region", warning, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task UnhandledException_DeliversWhatIsQueued_AndWhatIsLoggedWhileDying_BeforeEachCallReturns()
+    {
+        await using var h = new HandlerHarness();
+        for (int i = 0; i < 3; i++)
+        {
+            h.Handler.Emit("e" + i, h.Now, "s");
+        }
+
+        // The runtime's UnhandledException event, as it reaches the handler: the queue is delivered before it returns.
+        h.Handler.SimulateUnhandledException(new InvalidOperationException("boom"));
+        Assert.Equal(["e0", "e1", "e2"], h.Fake.Messages(HandlerHarness.Group, "s"));
+
+        // The application's own handler, which may run after ours, logs why it died: delivered before the call returns.
+        Assert.True(h.Handler.Emit("dying of boom", h.Now, "s"));
+        Assert.Equal(["e0", "e1", "e2", "dying of boom"], h.Fake.Messages(HandlerHarness.Group, "s"));
+        Assert.Equal(0, h.Metrics.DroppedTotal);
+    }
+
     /// <summary>Credentials that are not there (the default chain found none), until a test says they are.</summary>
     private sealed class NoCredentials : AWSCredentials
     {
