@@ -13,7 +13,8 @@ public static class CloudWatchLoggerExtensions
     /// <summary>
     /// Ships log events to Amazon CloudWatch Logs, configured from the <c>Logging:CloudWatch</c> section
     /// (group, stream template, retention, tags, batching, format; levels under <c>Logging:CloudWatch:LogLevel</c>).
-    /// Calling it more than once adds one provider.
+    /// Calling it more than once adds one provider. The provider is also registered as itself, to reach
+    /// <see cref="CloudWatchLoggerProvider.FlushAsync"/>: <c>services.GetRequiredService&lt;CloudWatchLoggerProvider&gt;()</c>.
     /// </summary>
     /// <param name="builder">The logging builder.</param>
     /// <returns>The builder, for chaining.</returns>
@@ -21,7 +22,10 @@ public static class CloudWatchLoggerExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddConfiguration();
+        // The provider is a service of its own too, so that the application can flush it:
+        // services.GetRequiredService<CloudWatchLoggerProvider>().FlushAsync().
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILoggerProvider, CloudWatchLoggerProvider>());
+        builder.Services.TryAddSingleton(static services => services.GetServices<ILoggerProvider>().OfType<CloudWatchLoggerProvider>().First());
 
         // Bound by hand from the known keys, not by the reflection binder: the same under JIT, trimming and Native AOT.
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<CloudWatchLoggerOptions>, CloudWatchLoggerConfigureOptions>());

@@ -9,7 +9,7 @@ namespace Watchtower.Diagnostics;
 /// </summary>
 internal sealed class HandlerMetrics
 {
-    public const string MeterName = "Watchtower";
+    public const string MeterName = WatchtowerDiagnostics.MeterName;
 
     private static readonly Meter s_meter = new(MeterName, typeof(HandlerMetrics).Assembly.GetName().Version?.ToString(3));
     private static readonly Counter<long> s_sent = s_meter.CreateCounter<long>("watchtower.events.sent", "{event}", "Events CloudWatch Logs stored.");

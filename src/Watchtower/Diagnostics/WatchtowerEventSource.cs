@@ -6,7 +6,7 @@ namespace Watchtower.Diagnostics;
 /// The library's warnings as events too, for tools that listen rather than read stderr (dotnet-trace,
 /// an in-process EventListener). Event ids are stable and never reused.
 /// </summary>
-[EventSource(Name = "Watchtower")]
+[EventSource(Name = WatchtowerDiagnostics.EventSourceName)]
 internal sealed class WatchtowerEventSource : EventSource
 {
     public static readonly WatchtowerEventSource Log = new();

@@ -170,6 +170,19 @@ public sealed class ConfigurationBindingTests
         Assert.Single(captured.ToString().Split(Environment.NewLine), line => line == warning);
     }
 
+    [Fact]
+    public async Task AddCloudWatch_TheProviderIsAServiceOfItsOwn_TheSameOneThatLogs()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging(b => b.AddCloudWatch(o => { o.ServiceUrl = "http://127.0.0.1:9"; o.Region = "us-east-1"; o.CreateLogGroup = false; }).AddCloudWatch());
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        var cloudWatch = provider.GetRequiredService<CloudWatchLoggerProvider>();
+
+        Assert.Same(cloudWatch, Assert.Single(provider.GetServices<ILoggerProvider>().OfType<CloudWatchLoggerProvider>()));
+        await cloudWatch.FlushAsync().WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
     private static CloudWatchLoggerOptions Bind(Dictionary<string, string?> values, out IReadOnlyList<string> problems, out List<(string Path, string? Nearest)> unknown)
     {
         IConfiguration section = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
