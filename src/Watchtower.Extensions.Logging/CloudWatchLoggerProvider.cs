@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Watchtower.Diagnostics;
+using Watchtower.Shipping;
 
 namespace Watchtower.Extensions.Logging;
 

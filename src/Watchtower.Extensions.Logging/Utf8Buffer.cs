@@ -17,6 +17,8 @@ internal sealed class Utf8Buffer : IBufferWriter<byte>
     private const int MaxRetainedSize = 64 * 1024;
 
     [ThreadStatic]
+
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "t_ marks a thread-static field, as in dotnet/runtime.")]
     private static Utf8Buffer? t_cached;
 
     private byte[] _buffer = new byte[1024];

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Watchtower.AotApp;
 
 // Everything about CloudWatch comes from appsettings.json (Logging:CloudWatch); the code only adds the provider.
 HostApplicationBuilder builder = Host.CreateApplicationBuilder(args);
@@ -20,9 +21,3 @@ logger.LogWarning("an object {@Order}", new Order(42, "book"));
 // Stopping the host disposes the provider, which delivers what is queued.
 await host.StopAsync();
 return 0;
-
-/// <summary>The category of the app's events.</summary>
-internal sealed class AotEvents;
-
-/// <summary>A value logged as an object, to show how JSON writes one under AOT.</summary>
-internal sealed record Order(int Id, string Item);

@@ -4,16 +4,6 @@ using System.Text;
 
 namespace Watchtower.CloudWatch;
 
-/// <summary>The access key, secret and optional session token that one request is signed with.</summary>
-internal readonly record struct SigningCredentials(string AccessKeyId, string SecretAccessKey, string? SessionToken)
-{
-    // Never print the secret or the token, even by accident through a record's generated ToString.
-    public override string ToString() => $"SigningCredentials {{ AccessKeyId = {AccessKeyId} }}";
-}
-
-/// <summary>The parts of a signature, kept apart so that tests can compare each with AWS's vectors.</summary>
-internal readonly record struct SigV4Result(string CanonicalRequest, string StringToSign, string SignedHeaders, string Signature, string Authorization);
-
 /// <summary>
 /// AWS Signature Version 4 (header signing, AWS4-HMAC-SHA256). Canonicalisation follows the
 /// published algorithm and is checked against AWS's test suite; the payload is hashed by the caller,

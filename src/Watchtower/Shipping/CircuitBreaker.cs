@@ -1,18 +1,5 @@
 namespace Watchtower.Shipping;
 
-/// <summary>Why delivery is paused.</summary>
-internal enum Pause
-{
-    /// <summary>Not paused: requests go out as slots allow.</summary>
-    None,
-
-    /// <summary>CloudWatch refused the credentials (access denied, unknown or expired keys).</summary>
-    AccessDenied,
-
-    /// <summary>The endpoint cannot be reached or is failing (connection errors, timeouts, 5xx, throttling).</summary>
-    Outage,
-}
-
 /// <summary>
 /// The pause for the endpoint as a whole, so that the request rate during an outage does not grow with the number of
 /// streams. Two causes pause delivery: refused credentials (retrying at once cannot help and only hammers the

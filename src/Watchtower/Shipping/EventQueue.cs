@@ -2,54 +2,6 @@ using System.Runtime.CompilerServices;
 
 namespace Watchtower.Shipping;
 
-/// <summary>What became of an event offered to the <see cref="EventQueue"/>.</summary>
-internal enum EnqueueResult
-{
-    /// <summary>Queued.</summary>
-    Accepted,
-
-    /// <summary>Not queued: the queue was full (and stayed full for the wait, in <see cref="QueueFullMode.Wait"/>).</summary>
-    Full,
-
-    /// <summary>Not queued: the queue no longer takes events (shutdown).</summary>
-    Closed,
-}
-
-/// <summary>
-/// One queued event: its message's UTF-8 bytes live in a <see cref="EventQueue.Chunk"/>, so that an event costs its
-/// bytes plus this slot (32 bytes), not a .NET string of twice the size.
-/// </summary>
-internal readonly struct QueuedEvent
-{
-    public QueuedEvent(string streamName, EventQueue.Chunk chunk, int offset, int length, long timestampMs)
-    {
-        StreamName = streamName;
-        Chunk = chunk;
-        Offset = offset;
-        Length = length;
-        TimestampMs = timestampMs;
-    }
-
-    /// <summary>The stream the event goes to; one string per stream, shared by all its events.</summary>
-    public string StreamName { get; }
-
-    public EventQueue.Chunk Chunk { get; }
-
-    public int Offset { get; }
-
-    /// <summary>The message's UTF-8 length; CloudWatch counts it plus 26.</summary>
-    public int Length { get; }
-
-    /// <summary>When the event happened, in milliseconds since the Unix epoch.</summary>
-    public long TimestampMs { get; }
-
-    /// <summary>The message, valid until the sender's next <see cref="EventQueue.Drain"/>.</summary>
-    public ReadOnlySpan<byte> Message => Chunk.Data.AsSpan(Offset, Length);
-
-    /// <summary>The event's size as CloudWatch counts it.</summary>
-    public int Size => Length + CloudWatchLogHandlerOptions.EventOverhead;
-}
-
 /// <summary>
 /// The bounded queue between the callers and the sender, bounded both in events and in bytes (each event's size as
 /// CloudWatch counts it), with the three <see cref="QueueFullMode"/>s. Many writers, one reader that takes events in

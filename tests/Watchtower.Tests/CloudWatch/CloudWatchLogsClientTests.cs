@@ -1,10 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using Amazon.Runtime;
 using Amazon.Runtime.Internal.Auth;
 using Microsoft.Extensions.Time.Testing;
-using Watchtower.CloudWatch;
 using Watchtower.Tests.Support;
 
 namespace Watchtower.Tests.CloudWatch;

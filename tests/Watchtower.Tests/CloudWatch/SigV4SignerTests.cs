@@ -1,7 +1,6 @@
 using System.Text;
 using Amazon.Runtime.Internal.Auth;
 using Watchtower.CloudWatch;
-using Watchtower.Tests.Support;
 
 namespace Watchtower.Tests.CloudWatch;
 

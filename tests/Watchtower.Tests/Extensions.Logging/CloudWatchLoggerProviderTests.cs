@@ -498,11 +498,3 @@ public sealed class CloudWatchLoggerProviderTests : IAsyncDisposable
         public override string ToString() => throw new InvalidOperationException("no");
     }
 }
-
-internal sealed record Invoice(int Number, decimal Total);
-
-[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
-[System.Text.Json.Serialization.JsonSerializable(typeof(Invoice))]
-internal sealed partial class InvoiceJsonContext : System.Text.Json.Serialization.JsonSerializerContext
-{
-}

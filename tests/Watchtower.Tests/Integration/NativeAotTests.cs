@@ -43,7 +43,7 @@ public sealed class NativeAotTests(MotoFixture moto, ITestOutputHelper output)
         LogGroup shipped = Assert.Single(await client.EnumerateLogGroupsAsync(new DescribeLogGroupsRequest { LogGroupNamePrefix = group }).ToListAsync());
         Assert.Equal(14, shipped.RetentionInDays);
         LogStream stream = Assert.Single(await client.EnumerateLogStreamsAsync(new DescribeLogStreamsRequest { LogGroupName = group }).ToListAsync());
-        Assert.Equal("aot-AotEvents", stream.LogStreamName);
+        Assert.Equal("aot-Watchtower.AotApp.AotEvents", stream.LogStreamName);
         var messages = new List<JsonElement>();
         await foreach (OutputLogEvent e in client.EnumerateLogEventsAsync(new GetLogEventsRequest { LogGroupName = group, LogStreamName = stream.LogStreamName, StartFromHead = true }))
         {

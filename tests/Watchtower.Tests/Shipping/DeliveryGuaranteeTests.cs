@@ -1,4 +1,3 @@
-using System.Net;
 using Watchtower.Diagnostics;
 using Watchtower.Tests.Support;
 using Watchtower.Tests.Support.Faults;

@@ -22,9 +22,3 @@ public sealed class MotoFixture : IDisposable
 
     public void Dispose() => _server.Dispose();
 }
-
-[CollectionDefinition(Name)]
-public sealed class MotoCollection : ICollectionFixture<MotoFixture>
-{
-    public const string Name = "moto_server";
-}

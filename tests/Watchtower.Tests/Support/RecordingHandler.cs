@@ -4,14 +4,6 @@ using System.Text;
 
 namespace Watchtower.Tests.Support;
 
-/// <summary>A request the handler saw, with its body read out (the request itself is disposed by the client).</summary>
-internal sealed record RecordedRequest(HttpMethod Method, Uri Uri, IReadOnlyDictionary<string, string> Headers, byte[] Body)
-{
-    public string BodyText => Encoding.UTF8.GetString(Body);
-
-    public string Header(string name) => Headers.TryGetValue(name.ToLowerInvariant(), out string? value) ? value : throw new KeyNotFoundException(name);
-}
-
 /// <summary>
 /// An HTTP handler that records every request and answers from a script, one response per request in
 /// order; when the script runs out it answers 200 with an empty JSON object.

@@ -1,15 +1,5 @@
 namespace Watchtower;
 
-/// <summary>The answer to PutLogEvents.</summary>
-public sealed class PutLogEventsResponse
-{
-    /// <summary>
-    /// Which events the service refused although the call succeeded (too new, too old, or older than the
-    /// group's retention); null when every event was accepted.
-    /// </summary>
-    public RejectedLogEventsInfo? RejectedLogEventsInfo { get; init; }
-}
-
 /// <summary>
 /// The events of a PutLogEvents batch that were refused. The batch is in timestamp order, so the refused
 /// events sit at its two ends: the old ones before an end index (exclusive), the new ones from a start index (inclusive).

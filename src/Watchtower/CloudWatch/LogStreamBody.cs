@@ -1,0 +1,3 @@
+namespace Watchtower.CloudWatch;
+
+internal sealed record LogStreamBody(string LogGroupName, string LogStreamName);

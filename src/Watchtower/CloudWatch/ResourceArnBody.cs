@@ -1,0 +1,3 @@
+namespace Watchtower.CloudWatch;
+
+internal sealed record ResourceArnBody(string ResourceArn);

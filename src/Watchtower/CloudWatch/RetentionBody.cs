@@ -1,0 +1,3 @@
+namespace Watchtower.CloudWatch;
+
+internal sealed record RetentionBody(string LogGroupName, int RetentionInDays);

@@ -1,0 +1,3 @@
+namespace Watchtower.Tests.Extensions.Logging;
+
+internal sealed record Invoice(int Number, decimal Total);
