@@ -33,7 +33,7 @@ public class CallerPathBenchmarks
             new CloudWatchLogsClientOptions { Region = "us-east-1", ServiceUrl = "http://127.0.0.1:9", Credentials = new Amazon.Runtime.BasicAWSCredentials("AKIDBENCH", "bench-secret") },
             new NeverAnswers());
         _handler = new CloudWatchLogHandler(new CloudWatchLogHandlerOptions { Client = _client, LogGroupName = "benchmarks", LogStreamName = "{logger_name}", QueueLimit = 200_000, ShutdownTimeout = TimeSpan.FromMilliseconds(100) });
-        _stream = _handler.StreamNameForLogger("Benchmarks").For(DateTimeOffset.UtcNow);
+        _stream = _handler.GetStreamName("Benchmarks").For(DateTimeOffset.UtcNow);
     }
 
     [IterationCleanup]
@@ -57,11 +57,11 @@ public class CallerPathBenchmarks
 
     /// <summary>A formatted line into the queue: the checks, the lock, the copy.</summary>
     [Benchmark]
-    public bool EmitUtf8() => _handler.EmitUtf8(_line, 1_764_579_600_000, _stream);
+    public bool EmitUtf8() => _handler.EmitUtf8(_line, s_time, _stream);
 
     /// <summary>The same from a string, encoded on the way (the public Emit's path, less the stream name).</summary>
     [Benchmark]
-    public bool EmitText() => _handler.EmitText(_message, 1_764_579_600_000, _stream);
+    public bool EmitText() => _handler.EmitText(_message, s_time, _stream);
 
     /// <summary>The provider's text line written as UTF-8: timestamp, level, category, the message.</summary>
     [Benchmark]

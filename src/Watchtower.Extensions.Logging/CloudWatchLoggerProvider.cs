@@ -2,8 +2,6 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Watchtower.Diagnostics;
-using Watchtower.Shipping;
 
 namespace Watchtower.Extensions.Logging;
 
@@ -24,23 +22,24 @@ public sealed class CloudWatchLoggerProvider : ILoggerProvider, ISupportExternal
     /// <summary>Creates the provider from the options bound to <c>Logging:CloudWatch</c>.</summary>
     /// <param name="options">The options; their value when the provider is created is used for its lifetime.</param>
     public CloudWatchLoggerProvider(IOptionsMonitor<CloudWatchLoggerOptions> options)
-        : this(options?.CurrentValue ?? throw new ArgumentNullException(nameof(options)), TimeProvider.System, warnings: null)
+        : this(options?.CurrentValue ?? throw new ArgumentNullException(nameof(options)))
     {
     }
 
     /// <summary>Creates the provider from options set in code.</summary>
     /// <param name="options">The options.</param>
     public CloudWatchLoggerProvider(CloudWatchLoggerOptions options)
-        : this(options, TimeProvider.System, warnings: null)
+        : this(options, new CloudWatchLogHandler(options ?? throw new ArgumentNullException(nameof(options))), TimeProvider.System)
     {
     }
 
-    internal CloudWatchLoggerProvider(CloudWatchLoggerOptions options, TimeProvider timeProvider, WarningSink? warnings)
+    /// <summary>The provider on a handler made for it (by the tests, on a fake clock); it formats with these options.</summary>
+    internal CloudWatchLoggerProvider(CloudWatchLoggerOptions options, CloudWatchLogHandler handler, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
         _timeProvider = timeProvider;
-        _handler = new CloudWatchLogHandler(options, timeProvider, warnings);
-        _formatter = new LogEventFormatter(options.Format, options.IncludeScopes, options.MaxMessageSize - CloudWatchLogHandlerOptions.EventOverhead, options.JsonTypeInfoResolver);
+        _handler = handler;
+        _formatter = new LogEventFormatter(options.Format, options.IncludeScopes, handler.MaxMessageBytes, options.JsonTypeInfoResolver);
     }
 
     internal CloudWatchLogHandler Handler => _handler;
@@ -66,7 +65,6 @@ public sealed class CloudWatchLoggerProvider : ILoggerProvider, ISupportExternal
     internal void Write<TState>(CloudWatchLogger logger, LogLevel level, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
         DateTimeOffset timestamp = _timeProvider.GetUtcNow();
-        long timestampMs = timestamp.ToUnixTimeMilliseconds();
         string streamName = logger.StreamName.For(timestamp);
         Utf8Buffer buffer = Utf8Buffer.Rent();
         bool truncated;
@@ -79,11 +77,11 @@ public sealed class CloudWatchLoggerProvider : ILoggerProvider, ISupportExternal
         {
             // The formatter guards every step; this is the last line of defence, since MEL rethrows into the caller.
             Utf8Buffer.Return(buffer);
-            _handler.EmitText(_formatter.FormatFailure(timestamp, logger.Category, level, e), timestampMs, streamName);
+            _handler.EmitText(_formatter.FormatFailure(timestamp, logger.Category, level, e), timestamp, streamName);
             return;
         }
 
-        _handler.EmitUtf8(buffer.Written, timestampMs, streamName, truncated);
+        _handler.EmitUtf8(buffer.Written, timestamp, streamName, truncated);
         Utf8Buffer.Return(buffer);
     }
 
@@ -98,20 +96,20 @@ public sealed class CloudWatchLoggerProvider : ILoggerProvider, ISupportExternal
         {
             _provider = provider;
             Category = new LoggerCategory(category);
-            StreamName = provider._handler.StreamNameForLogger(category);
+            StreamName = provider._handler.GetStreamName(category);
             _isAwsSdkCategory = category.StartsWith("Amazon", StringComparison.Ordinal) || category.StartsWith("AWSSDK", StringComparison.Ordinal);
         }
 
         public LoggerCategory Category { get; }
 
-        public LoggerStreamName StreamName { get; }
+        public CloudWatchStreamName StreamName { get; }
 
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => _provider._scopeProvider?.Push(state);
 
         public bool IsEnabled(LogLevel logLevel) =>
             logLevel != LogLevel.None
-            && !SenderScope.IsActive
+            && !CloudWatchLogHandler.IsSenderContext
             && !(_isAwsSdkCategory && logLevel <= LogLevel.Debug);
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]

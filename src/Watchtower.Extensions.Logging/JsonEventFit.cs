@@ -13,7 +13,9 @@ internal static class JsonEventFit
 
     private static ReadOnlySpan<byte> TruncatedField => ",\"truncated\":true}"u8;
 
-    private static ReadOnlySpan<byte> Marker => "…[truncated]"u8;
+    private static readonly byte[] s_marker = System.Text.Encoding.UTF8.GetBytes(CloudWatchLogHandlerOptions.TruncationMarker);
+
+    private static ReadOnlySpan<byte> Marker => s_marker;
 
     /// <summary>Fits the event in <paramref name="into"/> within <paramref name="maxBytes"/>; false if it could not (absurdly long fixed fields).</summary>
     /// <param name="into">The event, complete, ending with '}'.</param>

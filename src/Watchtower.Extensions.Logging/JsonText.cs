@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
-using Watchtower.CloudWatch;
+using Watchtower.Text;
 
 namespace Watchtower.Extensions.Logging;
 
@@ -39,7 +39,7 @@ internal static class JsonText
     /// <summary>Escapes, in place, what was appended to <paramref name="into"/> from <paramref name="start"/> on.</summary>
     private static void EscapeFrom(Utf8Buffer into, int start)
     {
-        int first = PutLogEventsBody.IndexOfFirstToEscape(into.Written[start..]);
+        int first = JsonEscaping.IndexOfFirstToEscape(into.Written[start..]);
         if (first < 0)
         {
             return;
@@ -52,8 +52,8 @@ internal static class JsonText
         into.Written.Slice(at, length).CopyTo(tail);
         into.Truncate(at);
         ReadOnlySpan<byte> raw = tail.AsSpan(0, length);
-        int escaped = PutLogEventsBody.EscapedLength(raw);
-        int written = PutLogEventsBody.WriteEscaped(raw, into.GetSpan(escaped + PutLogEventsBody.EscapeSlack));
+        int escaped = JsonEscaping.EscapedLength(raw);
+        int written = JsonEscaping.WriteEscaped(raw, into.GetSpan(escaped + JsonEscaping.EscapeSlack));
         into.Advance(written);
         ArrayPool<byte>.Shared.Return(tail);
     }

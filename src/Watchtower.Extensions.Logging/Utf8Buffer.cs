@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Unicode;
+using Watchtower.Text;
 
 namespace Watchtower.Extensions.Logging;
 
@@ -112,7 +113,7 @@ internal sealed class Utf8Buffer : IBufferWriter<byte>
     {
         // Most text is ASCII: one byte per character, with room for the worst case made only if it is not.
         Ensure(text.Length);
-        int ascii = Watchtower.Shipping.AsciiEncoder.EncodeLeadingAscii(text, _buffer.AsSpan(Length));
+        int ascii = AsciiEncoder.EncodeLeadingAscii(text, _buffer.AsSpan(Length));
         Length += ascii;
         if (ascii == text.Length)
         {
@@ -132,7 +133,7 @@ internal sealed class Utf8Buffer : IBufferWriter<byte>
         int start = Length;
         Append(text);
         Span<byte> appended = _buffer.AsSpan(start, Length - start);
-        int first = Watchtower.CloudWatch.PutLogEventsBody.IndexOfFirstControl(appended);
+        int first = JsonEscaping.IndexOfFirstControl(appended);
         if (first >= 0)
         {
             first = appended[first..].IndexOfAny((byte)'\r', (byte)'\n') is int at and >= 0 ? first + at : -1;

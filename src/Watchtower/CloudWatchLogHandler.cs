@@ -28,8 +28,6 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     // call returns, within what is left of ShutdownTimeout (the runtime ends the process once the handlers return).
     private const int Dying = 3;
 
-    private const int MaxCachedStreamNames = 10_000;
-
     // The most events the sender takes from the queue per acquisition of its lock.
     private const int DrainBite = 64;
 
@@ -60,7 +58,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     private readonly CloudWatchLogsClient? _client;
     private readonly bool _ownsClient;
     private readonly string _logGroupName;
-    private readonly StreamNameTemplate _template;
+    private readonly StreamNames _streamNames;
     private readonly BatchRules _rules;
     private readonly TimeSpan _sendInterval;
     private readonly TimeSpan _shutdownTimeout;
@@ -92,7 +90,6 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     private readonly CancellationTokenSource _abortSends = new();
     private readonly Task? _sender;
     private readonly TerminationSignals? _signals;
-    private readonly ConcurrentDictionary<(string Logger, int Thread), string> _streamNameCache = new();
     private readonly long[] _dropsReportedInBand = new long[Enum.GetValues<DropReason>().Length];
 
     private TaskCompletionSource _senderIdle = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -142,7 +139,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         _wake = new WakeSignal(timeProvider);
         _warnings = warnings ?? WarningSink.StandardError(timeProvider);
         _logGroupName = options.LogGroupName;
-        _template = StreamNameTemplate.Parse(options.LogStreamName);
+        _streamNames = new StreamNames(StreamNameTemplate.Parse(options.LogStreamName));
         _rules = new BatchRules(options.MaxBatchSize, options.MaxBatchCount, options.MaxMessageSize);
         _sendInterval = options.SendInterval;
         _shutdownTimeout = options.ShutdownTimeout;
@@ -306,7 +303,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         try
         {
             // EmitUtf8 decides on shutdown and empty messages (a null one encodes to nothing), for every entry alike.
-            return EmitText(message, timestamp.ToUnixTimeMilliseconds(), StreamNameFor(loggerName ?? string.Empty, timestamp));
+            return EmitText(message, timestamp, StreamNameFor(loggerName ?? string.Empty, timestamp));
         }
         catch (Exception e)
         {
@@ -317,11 +314,17 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     }
 
     /// <summary>
-    /// The adapters' entry for a message they made as UTF-16 text: encoded to UTF-8 once, into a per-thread buffer,
-    /// and copied into the queue. Never throws; checks as <see cref="Emit"/> does.
+    /// Takes one event an adapter made as text, for a stream it named (<see cref="GetStreamName"/> or
+    /// <see cref="StreamNameFor"/>): encoded to UTF-8 once, into a per-thread buffer (invalid UTF-16, a lone surrogate,
+    /// becomes U+FFFD, as CloudWatch counts it), cut at <see cref="MaxMessageBytes"/> if longer, and copied into the
+    /// queue. Never throws; checks as <see cref="Emit"/> does.
     /// </summary>
+    /// <param name="message">The message as it is to appear in CloudWatch Logs.</param>
+    /// <param name="timestamp">When the event happened (not when it is sent).</param>
+    /// <param name="streamName">The stream, as <see cref="CloudWatchStreamName.For"/> or <see cref="StreamNameFor"/> gave it.</param>
+    /// <returns>True when the event was accepted; false when it was dropped (and counted).</returns>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal bool EmitText(ReadOnlySpan<char> message, long timestampMs, string streamName)
+    public bool EmitText(ReadOnlySpan<char> message, DateTimeOffset timestamp, string streamName)
     {
         int needed = _rules.EncodeBufferSize(message.Length);
         byte[]? rented = null;
@@ -331,7 +334,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         try
         {
             int length = _rules.Encode(message, buffer, out bool truncated);
-            return EmitUtf8(buffer[..length], timestampMs, streamName, truncated);
+            return EmitUtf8(buffer[..length], timestamp, streamName, truncated);
         }
         finally
         {
@@ -343,14 +346,22 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     }
 
     /// <summary>
-    /// The adapters' entry for a message they wrote as UTF-8 (valid UTF-8 only: the bytes are sent as they are). It
-    /// may be cut in place if it is over the size limit. Never throws; checks as <see cref="Emit"/> does.
+    /// Takes one event an adapter wrote as UTF-8, for a stream it named: the fast path, one copy into the queue and no
+    /// allocation. The bytes are sent as they are, so they must be valid UTF-8; they are only read (a message over
+    /// <see cref="MaxMessageBytes"/> is cut at a character boundary as it is copied, and marked). Never throws; checks
+    /// as <see cref="Emit"/> does.
     /// </summary>
+    /// <param name="utf8Message">The message as it is to appear in CloudWatch Logs, as UTF-8.</param>
+    /// <param name="timestamp">When the event happened (not when it is sent).</param>
+    /// <param name="streamName">The stream, as <see cref="CloudWatchStreamName.For"/> or <see cref="StreamNameFor"/> gave it.</param>
+    /// <param name="truncated">Whether the adapter already cut the message to fit (counted on the meter as a truncation).</param>
+    /// <returns>True when the event was accepted; false when it was dropped (and counted).</returns>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal bool EmitUtf8(Span<byte> utf8Message, long timestampMs, string streamName, bool truncated = false)
+    public bool EmitUtf8(ReadOnlySpan<byte> utf8Message, DateTimeOffset timestamp, string streamName, bool truncated = false)
     {
         try
         {
+            long timestampMs = timestamp.ToUnixTimeMilliseconds();
             int state = Volatile.Read(ref _state);
             if (state != Running)
             {
@@ -368,7 +379,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
 
     /// <summary>Checks, truncates and queues (or sends) one event; the caller has checked the state.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private bool Accept(Span<byte> utf8Message, long timestampMs, string streamName, bool truncated)
+    private bool Accept(ReadOnlySpan<byte> utf8Message, long timestampMs, string streamName, bool truncated)
     {
         if (utf8Message.IsEmpty)
         {
@@ -376,15 +387,17 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
             return false;
         }
 
-        int length = _rules.Truncate(utf8Message, out bool cut);
+        int keep = _rules.KeepLength(utf8Message, out bool cut);
         if (truncated || cut)
         {
             _metrics.OnTruncated();
             _warnings.Warn("truncated", $"Log message size exceeds CWL max payload size ({_rules.MaxMessageSize} bytes with overhead), truncated.");
         }
 
-        return _queue is not null ? Enqueue(utf8Message[..length], timestampMs, streamName)
-            : _client is not null ? SendNow(utf8Message[..length], timestampMs, streamName)
+        // A cut message is queued as what it keeps and the marker, both copied: the caller's bytes are only read.
+        ReadOnlySpan<byte> marker = cut ? BatchRules.Marker : default;
+        return _queue is not null ? Enqueue(utf8Message[..keep], marker, timestampMs, streamName)
+            : _client is not null ? SendNow(cut ? [.. utf8Message[..keep], .. marker] : utf8Message, timestampMs, streamName)
             : DropNotConfigured();
     }
 
@@ -395,7 +408,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     }
 
     /// <summary>An event logged while the process dies (by an UnhandledException handler, often): taken, then delivered before this returns.</summary>
-    private bool EmitWhileDying(Span<byte> utf8Message, long timestampMs, string streamName, bool truncated)
+    private bool EmitWhileDying(ReadOnlySpan<byte> utf8Message, long timestampMs, string streamName, bool truncated)
     {
         bool accepted = Accept(utf8Message, timestampMs, streamName, truncated);
         DeliverBeforeDying();
@@ -442,7 +455,31 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     }
 
     /// <summary>A cache of one logger's stream names, for adapters that keep one per logger.</summary>
-    internal LoggerStreamName StreamNameForLogger(string loggerName) => new(this, loggerName);
+    /// <summary>
+    /// One logger's stream names, cached: an adapter keeps one per logger and calls <see cref="CloudWatchStreamName.For"/>
+    /// with each event's time, which renders nothing on the logging call.
+    /// </summary>
+    /// <param name="loggerName">The logger or category, for the <c>{logger_name}</c> placeholder.</param>
+    public CloudWatchStreamName GetStreamName(string loggerName) => new(_streamNames, loggerName ?? string.Empty);
+
+    /// <summary>The stream an event of <paramref name="loggerName"/> at <paramref name="timestamp"/> goes to, from the template, on the calling thread.</summary>
+    /// <param name="loggerName">The logger or category, for the <c>{logger_name}</c> placeholder.</param>
+    /// <param name="timestamp">When the event happened (for the template's time placeholders).</param>
+    public string StreamNameFor(string loggerName, DateTimeOffset timestamp) => _streamNames.For(loggerName ?? string.Empty, timestamp);
+
+    /// <summary>
+    /// The most UTF-8 bytes one message may have (<see cref="CloudWatchLogHandlerOptions.MaxMessageSize"/> less the 26
+    /// bytes CloudWatch adds): longer ones are cut and marked. An adapter that writes structured messages (JSON) fits
+    /// them within this itself, so that what is stored still parses, and says so with <c>truncated: true</c>.
+    /// </summary>
+    public int MaxMessageBytes => _rules.MaxMessageBytes;
+
+    /// <summary>
+    /// True on the engine's own sending path: its loop, its HTTP requests and everything they call (HttpClient's and
+    /// the AWS SDK's logging among them). An adapter drops events raised there, so that the library never logs into
+    /// itself: each would be a request of its own.
+    /// </summary>
+    public static bool IsSenderContext => SenderScope.IsActive;
 
     /// <summary>For tests: what the runtime does when the process dies of an unhandled exception, short of ending it.</summary>
     internal void SimulateUnhandledException(Exception exception) => OnUnhandledException(this, new UnhandledExceptionEventArgs(exception, isTerminating: true));
@@ -546,33 +583,10 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         return idle.Task;
     }
 
-    internal StreamNameTemplate Template => _template;
-
-    internal string StreamNameFor(string loggerName, DateTimeOffset timestamp)
-    {
-        string threadName = _template.DependsOnThread ? CurrentThreadName() : string.Empty;
-        if (_template.DependsOnTime)
-        {
-            return _template.Render(loggerName, threadName, timestamp);
-        }
-
-        int threadKey = _template.DependsOnThread ? Environment.CurrentManagedThreadId : 0;
-        if (_streamNameCache.Count > MaxCachedStreamNames)
-        {
-            // Categories are usually few; if they are not, start over rather than grow without bound.
-            _streamNameCache.Clear();
-        }
-
-        return _streamNameCache.GetOrAdd((loggerName, threadKey), static (key, state) => state.Template.Render(key.Logger, state.ThreadName, default), (Template: _template, ThreadName: threadName));
-    }
-
-    private static string CurrentThreadName() =>
-        Thread.CurrentThread.Name is { Length: > 0 } name ? name : "thread-" + Environment.CurrentManagedThreadId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private bool Enqueue(ReadOnlySpan<byte> utf8Message, long timestampMs, string streamName)
+    private bool Enqueue(ReadOnlySpan<byte> utf8Message, ReadOnlySpan<byte> suffix, long timestampMs, string streamName)
     {
-        EnqueueResult result = _queue!.TryEnqueue(utf8Message, timestampMs, streamName, _queueFullWaitTimeout, out int evicted, out bool wakeSender);
+        EnqueueResult result = _queue!.TryEnqueue(utf8Message, suffix, timestampMs, streamName, _queueFullWaitTimeout, out int evicted, out bool wakeSender);
         if (evicted > 0)
         {
             Interlocked.Add(ref _finished, evicted);

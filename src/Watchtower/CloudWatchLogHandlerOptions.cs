@@ -25,6 +25,9 @@ public class CloudWatchLogHandlerOptions
     /// <summary>The bytes CloudWatch adds to each event's UTF-8 message size when it counts a batch.</summary>
     public const int EventOverhead = 26;
 
+    /// <summary>What a message cut to <see cref="MaxMessageSize"/> ends with; adapters that cut their own (to keep JSON valid) use it too.</summary>
+    public const string TruncationMarker = "…[truncated]";
+
     /// <summary>The retention periods CloudWatch Logs accepts, in days.</summary>
     public static IReadOnlyList<int> AllowedRetentionDays { get; } =
         [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];

@@ -12,7 +12,7 @@ namespace Watchtower.Shipping;
 /// </summary>
 internal sealed class BatchRules
 {
-    public const string TruncationMarker = "…[truncated]";
+    public const string TruncationMarker = CloudWatchLogHandlerOptions.TruncationMarker;
 
     public static readonly TimeSpan MaxSpan = TimeSpan.FromHours(24);
 
@@ -73,13 +73,16 @@ internal sealed class BatchRules
         return written + s_marker.Length;
     }
 
+    /// <summary>The marker a cut message ends with, as UTF-8.</summary>
+    public static ReadOnlySpan<byte> Marker => s_marker;
+
     /// <summary>
-    /// Cuts UTF-8 text that is over <see cref="MaxMessageBytes"/> at a character boundary and writes the marker after it,
-    /// in place (the marker always fits where the cut text was).
+    /// How much of UTF-8 text to keep: all of it when it is within <see cref="MaxMessageBytes"/>; otherwise as much as
+    /// leaves room for the <see cref="Marker"/>, cut at a character boundary. Writes nothing: the caller's text is read only.
     /// </summary>
-    /// <returns>The new length; <paramref name="utf8"/>'s length when nothing was cut.</returns>
+    /// <returns>The bytes to keep, followed by the marker when <paramref name="truncated"/>.</returns>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    public int Truncate(Span<byte> utf8, out bool truncated)
+    public int KeepLength(ReadOnlySpan<byte> utf8, out bool truncated)
     {
         if (utf8.Length <= MaxMessageBytes)
         {
@@ -94,9 +97,8 @@ internal sealed class BatchRules
             cut--;
         }
 
-        s_marker.CopyTo(utf8[cut..]);
         truncated = true;
-        return cut + s_marker.Length;
+        return cut;
     }
 
     /// <summary>Whether an event of <paramref name="size"/> bytes at <paramref name="timestampMs"/> may join a batch that holds <paramref name="count"/> events of <paramref name="bytes"/> bytes spanning [<paramref name="minMs"/>, <paramref name="maxMs"/>].</summary>

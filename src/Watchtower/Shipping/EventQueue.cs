@@ -112,25 +112,34 @@ internal sealed class EventQueue
     /// for the sender to take events. <paramref name="wakeSender"/> tells the caller to wake the sender.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public EnqueueResult TryEnqueue(ReadOnlySpan<byte> utf8Message, long timestampMs, string streamName, TimeSpan waitTimeout, out int evicted, out bool wakeSender)
+    public EnqueueResult TryEnqueue(ReadOnlySpan<byte> utf8Message, long timestampMs, string streamName, TimeSpan waitTimeout, out int evicted, out bool wakeSender) =>
+        TryEnqueue(utf8Message, [], timestampMs, streamName, waitTimeout, out evicted, out wakeSender);
+
+    /// <summary>
+    /// As <see cref="TryEnqueue(ReadOnlySpan{byte}, long, string, TimeSpan, out int, out bool)"/>, for a message queued as
+    /// <paramref name="utf8Message"/> followed by <paramref name="suffix"/> (the truncation marker of a cut message):
+    /// both are copied in, so that the caller's buffer is never written.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public EnqueueResult TryEnqueue(ReadOnlySpan<byte> utf8Message, ReadOnlySpan<byte> suffix, long timestampMs, string streamName, TimeSpan waitTimeout, out int evicted, out bool wakeSender)
     {
-        int size = utf8Message.Length + CloudWatchLogHandlerOptions.EventOverhead;
+        int size = utf8Message.Length + suffix.Length + CloudWatchLogHandlerOptions.EventOverhead;
         lock (_lock)
         {
             // The common case, kept short: room, so append.
             if (!_closed && HasRoomFor(size))
             {
                 evicted = 0;
-                wakeSender = Append(utf8Message, timestampMs, streamName, size);
+                wakeSender = Append(utf8Message, suffix, timestampMs, streamName, size);
                 return EnqueueResult.Accepted;
             }
         }
 
-        return TryEnqueueWhenFull(utf8Message, timestampMs, streamName, size, waitTimeout, out evicted, out wakeSender);
+        return TryEnqueueWhenFull(utf8Message, suffix, timestampMs, streamName, size, waitTimeout, out evicted, out wakeSender);
     }
 
-    /// <summary>The rest of <see cref="TryEnqueue"/>: closed, full (and the mode says what then), or never fitting.</summary>
-    private EnqueueResult TryEnqueueWhenFull(ReadOnlySpan<byte> utf8Message, long timestampMs, string streamName, int size, TimeSpan waitTimeout, out int evicted, out bool wakeSender)
+    /// <summary>The rest of <see cref="TryEnqueue(ReadOnlySpan{byte}, ReadOnlySpan{byte}, long, string, TimeSpan, out int, out bool)"/>: closed, full (and the mode says what then), or never fitting.</summary>
+    private EnqueueResult TryEnqueueWhenFull(ReadOnlySpan<byte> utf8Message, ReadOnlySpan<byte> suffix, long timestampMs, string streamName, int size, TimeSpan waitTimeout, out int evicted, out bool wakeSender)
     {
         evicted = 0;
         wakeSender = false;
@@ -169,7 +178,7 @@ internal sealed class EventQueue
 
                     if (HasRoomFor(size))
                     {
-                        wakeSender = Append(utf8Message, timestampMs, streamName, size);
+                        wakeSender = Append(utf8Message, suffix, timestampMs, streamName, size);
                         return EnqueueResult.Accepted;
                     }
 
@@ -319,7 +328,7 @@ internal sealed class EventQueue
 
     /// <returns>Whether the sender should be woken: the queue was empty, or a batch's worth is now waiting.</returns>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool Append(ReadOnlySpan<byte> utf8Message, long timestampMs, string streamName, int size)
+    private bool Append(ReadOnlySpan<byte> utf8Message, ReadOnlySpan<byte> suffix, long timestampMs, string streamName, int size)
     {
         bool wasEmpty = _count == 0;
         long now = 0;
@@ -329,7 +338,8 @@ internal sealed class EventQueue
             Volatile.Write(ref _nonEmptySince, now);
         }
 
-        Chunk chunk = ChunkFor(utf8Message.Length);
+        int length = utf8Message.Length + suffix.Length;
+        Chunk chunk = ChunkFor(length);
         if (chunk.Written == 0)
         {
             chunk.FirstWriteAt = wasEmpty ? now : _timeProvider.GetTimestamp();
@@ -337,7 +347,12 @@ internal sealed class EventQueue
 
         int offset = chunk.Used;
         utf8Message.CopyTo(chunk.Data.AsSpan(offset));
-        chunk.Used += utf8Message.Length;
+        if (!suffix.IsEmpty)
+        {
+            suffix.CopyTo(chunk.Data.AsSpan(offset + utf8Message.Length));
+        }
+
+        chunk.Used += length;
         chunk.Written++;
 
         if (_count == _slots.Length)
@@ -351,7 +366,7 @@ internal sealed class EventQueue
             tail -= _slots.Length;
         }
 
-        _slots[tail] = new QueuedEvent(streamName, chunk, offset, utf8Message.Length, timestampMs);
+        _slots[tail] = new QueuedEvent(streamName, chunk, offset, length, timestampMs);
         // Written under the lock; read without it, hence the volatile (and, for longs, atomic) writes.
         Volatile.Write(ref _count, _count + 1);
         Volatile.Write(ref _bytes, _bytes + size);

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Watchtower.CloudWatch;
+using Watchtower.Text;
 
 namespace Watchtower.Shipping;
 
@@ -82,8 +83,8 @@ internal sealed class StreamBuffer
         }
 
         // One scan finds what (if anything) needs escaping; it serves both the size and the write.
-        int firstEscape = PutLogEventsBody.IndexOfFirstToEscape(utf8Message);
-        int framed = PutLogEventsBody.FramedLength(PutLogEventsBody.EscapedLength(utf8Message, firstEscape));
+        int firstEscape = JsonEscaping.IndexOfFirstToEscape(utf8Message);
+        int framed = PutLogEventsBody.FramedLength(JsonEscaping.EscapedLength(utf8Message, firstEscape));
         if (_count == 0)
         {
             OpenedAt = arrivedAt;

@@ -35,7 +35,7 @@ public sealed class CloudWatchLoggerProviderTests : IAsyncDisposable
     {
         var options = new CloudWatchLoggerOptions { LogGroupName = Group, LogStreamName = "{logger_name}", Client = _client };
         configure?.Invoke(options);
-        return new CloudWatchLoggerProvider(options, _clock, new WarningSink(_warnings.Enqueue, _clock));
+        return TestProviders.Create(options, _clock, _warnings.Enqueue);
     }
 
     private static ILoggerFactory Factory(CloudWatchLoggerProvider provider) =>

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
-using Watchtower.Diagnostics;
 using Watchtower.Extensions.Logging;
 using Watchtower.Tests.Support;
 
@@ -145,7 +144,7 @@ public sealed class FormattingFailureTests : IAsyncDisposable
     {
         var warnings = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var options = new CloudWatchLoggerOptions { LogGroupName = Group, LogStreamName = "{logger_name}", Client = _client, Format = format, MaxMessageSize = maxMessageSize };
-        await using var provider = new CloudWatchLoggerProvider(options, _clock, new WarningSink(warnings.Enqueue, _clock));
+        await using var provider = TestProviders.Create(options, _clock, warnings.Enqueue);
         using (ILoggerFactory factory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(provider)))
         {
             log(factory.CreateLogger("Tests"));

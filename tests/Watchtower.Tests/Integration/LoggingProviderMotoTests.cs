@@ -140,10 +140,10 @@ public sealed class LoggingProviderMotoTests(MotoFixture moto)
         using CloudWatchLogsClient client = moto.CreateClient();
         string group = MotoFixture.UniqueGroupName("close");
         var warnings = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        var provider = new CloudWatchLoggerProvider(
+        var provider = TestProviders.Create(
             new CloudWatchLoggerOptions { LogGroupName = group, LogStreamName = "{logger_name}", Client = client, SendInterval = TimeSpan.FromHours(1) },
             TimeProvider.System,
-            new WarningSink(warnings.Enqueue, TimeProvider.System));
+            warnings.Enqueue);
         ILogger[] loggers = [provider.CreateLogger("a"), provider.CreateLogger("b"), provider.CreateLogger("c")];
         for (int i = 0; i < 300; i++)
         {

@@ -100,26 +100,28 @@ public sealed class BatchRulesTests
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
-    public void Truncate_Utf8InPlace_CutsBetweenCharacters(int asciiBefore)
+    public void KeepLength_Utf8_CutsBetweenCharacters_AndWritesNothing(int asciiBefore)
     {
         var rules = new BatchRules(1_048_576, 10_000, 146);
         byte[] utf8 = Encoding.UTF8.GetBytes(new string('a', asciiBefore) + string.Concat(Enumerable.Repeat("€😀", 40)));
+        byte[] before = (byte[])utf8.Clone();
 
-        int length = rules.Truncate(utf8, out bool truncated);
+        int keep = rules.KeepLength(utf8, out bool truncated);
 
         Assert.True(truncated);
-        Assert.InRange(length, 120 - 6, 120);
-        string cut = Encoding.UTF8.GetString(utf8, 0, length);
+        Assert.Equal(before, utf8); // the caller's bytes are read, never written
+        string cut = Encoding.UTF8.GetString(utf8, 0, keep) + BatchRules.TruncationMarker;
+        Assert.InRange(Encoding.UTF8.GetByteCount(cut), 120 - 6, 120);
         Assert.DoesNotContain('\uFFFD', cut);
-        Assert.EndsWith(BatchRules.TruncationMarker, cut, StringComparison.Ordinal);
+        Assert.Equal(BatchRules.TruncationMarker, Encoding.UTF8.GetString(BatchRules.Marker));
     }
 
     [Fact]
-    public void Truncate_WithinTheLimit_LeavesTheTextAlone()
+    public void KeepLength_WithinTheLimit_KeepsEverything()
     {
         byte[] utf8 = Encoding.UTF8.GetBytes("short");
 
-        Assert.Equal(5, _rules.Truncate(utf8, out bool truncated));
+        Assert.Equal(5, _rules.KeepLength(utf8, out bool truncated));
         Assert.False(truncated);
     }
 

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
-using Watchtower.CloudWatch;
 using Watchtower.Shipping;
+using Watchtower.Text;
 
 namespace Watchtower.Tests.Shipping;
 
@@ -38,9 +38,9 @@ public sealed class StreamBufferTests
     public void EscapedLength_MatchesWhatIsWritten()
     {
         byte[] utf8 = Encoding.UTF8.GetBytes("a\"b\\c\nd\u0001e€");
-        byte[] into = new byte[PutLogEventsBody.EscapedLength(utf8)];
+        byte[] into = new byte[JsonEscaping.EscapedLength(utf8)];
 
-        Assert.Equal(into.Length, PutLogEventsBody.WriteEscaped(utf8, into));
+        Assert.Equal(into.Length, JsonEscaping.WriteEscaped(utf8, into));
         Assert.Equal("a\\\"b\\\\c\\nd\\u0001e€", Encoding.UTF8.GetString(into));
     }
 
@@ -70,7 +70,7 @@ public sealed class StreamBufferTests
                 }
 
                 int expected = Array.FindIndex(text, b => b < 0x20 || b == '"' || b == '\\');
-                Assert.Equal(expected, PutLogEventsBody.IndexOfFirstToEscape(text));
+                Assert.Equal(expected, JsonEscaping.IndexOfFirstToEscape(text));
             }
         }
     }
@@ -97,11 +97,11 @@ public sealed class StreamBufferTests
             }
 
             byte[] expected = PlainEscape(text);
-            Assert.Equal(expected.Length, PutLogEventsBody.EscapedLength(text));
-            foreach (int slack in new[] { 0, 1, PutLogEventsBody.EscapeSlack })
+            Assert.Equal(expected.Length, JsonEscaping.EscapedLength(text));
+            foreach (int slack in new[] { 0, 1, JsonEscaping.EscapeSlack })
             {
                 byte[] into = new byte[expected.Length + slack];
-                int written = PutLogEventsBody.WriteEscaped(text, into);
+                int written = JsonEscaping.WriteEscaped(text, into);
                 Assert.Equal(expected, into[..written]);
             }
         }
@@ -173,7 +173,7 @@ public sealed class StreamBufferTests
                 text[random.Next(length)] = (byte)random.Next(0, 0x20);
             }
 
-            Assert.Equal(Array.FindIndex(text, b => b < 0x20), PutLogEventsBody.IndexOfFirstControl(text));
+            Assert.Equal(Array.FindIndex(text, b => b < 0x20), JsonEscaping.IndexOfFirstControl(text));
         }
     }
 

@@ -2,14 +2,14 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace Watchtower.Shipping;
+namespace Watchtower.Text;
 
 /// <summary>
 /// The ASCII fast path of UTF-16 to UTF-8 encoding, by hand: most log text is ASCII, and this runs fully optimised from
 /// the first event, where the framework's transcoder spends a process's first seconds in its profiling tiers.
 /// Callers hand whatever follows the first non-ASCII character to <see cref="System.Text.Unicode.Utf8.FromUtf16"/>.
 /// </summary>
-internal static class AsciiEncoder
+public static class AsciiEncoder
 {
     /// <summary>Copies the leading ASCII characters of <paramref name="source"/> as bytes; stops at the first other one or when <paramref name="destination"/> is full.</summary>
     /// <returns>How many characters (and so bytes) were copied.</returns>
