@@ -97,7 +97,7 @@ internal sealed class RetryPolicy
             return false;
         }
 
-        delay = TimeSpan.FromTicks((long)(_random() * BackoffCeiling(attemptsMade).Ticks));
+        delay = Backoff(attemptsMade);
         if (TimeLimit is { } limit && elapsed + delay > limit)
         {
             return false;
@@ -105,6 +105,9 @@ internal sealed class RetryPolicy
 
         return !UseRetryQuota || TryTakeQuota(error.MayHaveBeenProcessed ? TimeoutRetryCost : RetryCost);
     }
+
+    /// <summary>The delay before retry number <paramref name="attemptsMade"/>: full jitter over <see cref="BackoffCeiling"/>.</summary>
+    public TimeSpan Backoff(int attemptsMade) => TimeSpan.FromTicks((long)(_random() * BackoffCeiling(attemptsMade).Ticks));
 
     /// <summary>Reports a success: the quota gets back what the call's retries took, or 1 when it needed none.</summary>
     public void OnSuccess(int attemptsMade, bool lastRetryWasTimeout = false)

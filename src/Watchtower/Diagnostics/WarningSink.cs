@@ -12,7 +12,7 @@ internal sealed class WarningSink
     private readonly Action<string> _write;
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _interval;
-    private readonly Dictionary<string, (DateTimeOffset LastWritten, int Suppressed)> _byKind = new(StringComparer.Ordinal);
+    private readonly Dictionary<WarningKind, (DateTimeOffset LastWritten, int Suppressed)> _byKind = [];
 
     /// <param name="write">Where a warning line goes.</param>
     /// <param name="timeProvider">The clock of the rate limit.</param>
@@ -28,7 +28,7 @@ internal sealed class WarningSink
 
     /// <summary>Writes the warning unless one of the same kind was written less than a minute ago.</summary>
     /// <returns>True when it was written.</returns>
-    public bool Warn(string kind, string message)
+    public bool Warn(WarningKind kind, string message)
     {
         if (WatchtowerEventSource.Log.IsEnabled())
         {

@@ -43,6 +43,7 @@ internal sealed class EventQueue
     private bool _wakeForBatchSent;
     private long _accepted;
     private long _removed;
+    private long _evicted;
     private long _nonEmptySince;
 
     // When the sleeping sender will wake by itself (a TimeProvider timestamp), or long.MinValue while it is awake.
@@ -84,6 +85,18 @@ internal sealed class EventQueue
 
     /// <summary>Events ever taken out, by the sender or by eviction: a flush is drained once this reaches what was accepted before it.</summary>
     public long Removed => Volatile.Read(ref _removed);
+
+    /// <summary>Events ever evicted to make room (<see cref="QueueFullMode.DropOldest"/>): finished, as dropped, the moment they go.</summary>
+    public long Evicted => Volatile.Read(ref _evicted);
+
+    /// <summary>The queue's counts read together, under its lock: for the ledger's invariant.</summary>
+    public (int Count, long Accepted, long Evicted) Snapshot()
+    {
+        lock (_lock)
+        {
+            return (_count, _accepted, _evicted);
+        }
+    }
 
     /// <summary>
     /// A TimeProvider timestamp no later than the arrival of any event queued now: the delivery deadline of drained
@@ -422,6 +435,7 @@ internal sealed class EventQueue
         Volatile.Write(ref _count, _count - 1);
         Volatile.Write(ref _bytes, _bytes - oldest.Size);
         Volatile.Write(ref _removed, _removed + 1);
+        Volatile.Write(ref _evicted, _evicted + 1);
         oldest.Chunk.Removed++;
     }
 

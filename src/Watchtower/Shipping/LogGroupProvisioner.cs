@@ -17,7 +17,7 @@ internal sealed class LogGroupProvisioner : IDisposable
     private readonly bool _createLogStream;
     private readonly int? _retentionDays;
     private readonly Dictionary<string, string> _tags;
-    private readonly WarningSink _warnings;
+    private readonly ShippingLog _log;
     private readonly CancellationToken _cancellation;
     private readonly SemaphoreSlim _setupLock = new(1, 1);
     private bool _setupDone;
@@ -27,7 +27,7 @@ internal sealed class LogGroupProvisioner : IDisposable
     // endpoint) that the delivery path reports itself: the work is done again once a put has been accepted.
     private bool _deferred;
 
-    public LogGroupProvisioner(CloudWatchLogsClient client, CloudWatchLogHandlerOptions options, WarningSink warnings, CancellationToken cancellation)
+    public LogGroupProvisioner(CloudWatchLogsClient client, CloudWatchLogHandlerOptions options, ShippingLog log, CancellationToken cancellation)
     {
         _client = client;
         _logGroupName = options.LogGroupName;
@@ -35,7 +35,7 @@ internal sealed class LogGroupProvisioner : IDisposable
         _createLogStream = options.CreateLogStream;
         _retentionDays = options.LogGroupRetentionDays;
         _tags = new Dictionary<string, string>(options.LogGroupTags ?? new Dictionary<string, string>(), StringComparer.Ordinal);
-        _warnings = warnings;
+        _log = log;
         _cancellation = cancellation;
     }
 
@@ -54,7 +54,7 @@ internal sealed class LogGroupProvisioner : IDisposable
             {
                 if (!_createLogGroup)
                 {
-                    _warnings.Warn("group-missing", $"The log group '{_logGroupName}' does not exist and CreateLogGroup is false; events for it are dropped. Create the group, or set CreateLogGroup to true.");
+                    _log.GroupMissing();
                     return false;
                 }
 
@@ -63,7 +63,7 @@ internal sealed class LogGroupProvisioner : IDisposable
 
             if (!_createLogStream)
             {
-                _warnings.Warn("stream-missing", $"The log stream '{streamName}' does not exist and CreateLogStream is false; events for it are dropped. Create the stream, or set CreateLogStream to true.");
+                _log.StreamMissing(streamName);
                 return false;
             }
 
@@ -87,7 +87,7 @@ internal sealed class LogGroupProvisioner : IDisposable
         catch (CloudWatchLogsException e) when (!e.IsRetryable && e.Kind != CloudWatchErrorKind.AccessDenied)
         {
             // Throttling, outages and refused credentials go back to the sender, which keeps the batch and tries later.
-            _warnings.Warn("create-stream-failed", $"Failed to create log stream '{streamName}' when delivering logs: {e.Message}");
+            _log.CreateStreamFailed(streamName, e);
             return false;
         }
     }
@@ -159,12 +159,12 @@ internal sealed class LogGroupProvisioner : IDisposable
             if (!_accessDeniedReported)
             {
                 _accessDeniedReported = true;
-                _warnings.Warn("create-group-denied", $"Not allowed to create the log group '{_logGroupName}' ({e.ErrorCode}); continuing on the assumption that it exists. Set CreateLogGroup to false to skip this.");
+                _log.CreateGroupDenied(e.ErrorCode);
             }
         }
         catch (CloudWatchLogsException e) when (!(throwIfRetryable && e.IsRetryable))
         {
-            _warnings.Warn("create-group-failed", $"Failed to create the log group '{_logGroupName}': {e.Message}");
+            _log.CreateGroupFailed(e);
         }
 
         if (!created && _tags.Count > 0)
@@ -192,7 +192,7 @@ internal sealed class LogGroupProvisioner : IDisposable
         }
         catch (CloudWatchLogsException e)
         {
-            _warnings.Warn("retention-failed", $"Failed to set a retention of {days} days on the log group '{_logGroupName}': {e.Message}");
+            _log.RetentionFailed(days, e);
         }
     }
 
@@ -213,7 +213,7 @@ internal sealed class LogGroupProvisioner : IDisposable
 
             if (arn is null)
             {
-                _warnings.Warn("tag-failed", $"Failed to tag log group '{_logGroupName}': it was not found.");
+                _log.TagFailed("it was not found.");
                 return;
             }
 
@@ -221,7 +221,7 @@ internal sealed class LogGroupProvisioner : IDisposable
         }
         catch (CloudWatchLogsException e)
         {
-            _warnings.Warn("tag-failed", $"Failed to tag log group '{_logGroupName}': {e.Message}");
+            _log.TagFailed(e.Message);
         }
     }
 

@@ -14,12 +14,12 @@ public sealed class WarningSinkTests
         var lines = new List<string>();
         var sink = new WarningSink(lines.Add, clock);
 
-        Assert.True(sink.Warn("k", "first"));
-        Assert.False(sink.Warn("k", "second"));
-        Assert.False(sink.Warn("k", "third"));
-        Assert.True(sink.Warn("other", "another kind"));
+        Assert.True(sink.Warn(WarningKind.QueueFull, "first"));
+        Assert.False(sink.Warn(WarningKind.QueueFull, "second"));
+        Assert.False(sink.Warn(WarningKind.QueueFull, "third"));
+        Assert.True(sink.Warn(WarningKind.Outage, "another kind"));
         clock.Advance(TimeSpan.FromMinutes(1));
-        Assert.True(sink.Warn("k", "fourth"));
+        Assert.True(sink.Warn(WarningKind.QueueFull, "fourth"));
 
         Assert.Equal(
             ["Watchtower: first", "Watchtower: another kind", "Watchtower: fourth (2 similar warnings were suppressed in the last minute)"],
@@ -31,7 +31,7 @@ public sealed class WarningSinkTests
     {
         var sink = new WarningSink(_ => throw new ObjectDisposedException("stderr"), FakeClock.At2026());
 
-        Assert.True(sink.Warn("k", "nowhere to go"));
+        Assert.True(sink.Warn(WarningKind.QueueFull, "nowhere to go"));
     }
 
     [Fact]
@@ -40,8 +40,8 @@ public sealed class WarningSinkTests
         using var listener = new RecordingListener();
         var sink = new WarningSink(_ => { }, FakeClock.At2026());
 
-        sink.Warn("kind-a", "one " + Guid.NewGuid());
-        sink.Warn("kind-a", "two " + Guid.NewGuid());
+        sink.Warn(WarningKind.Retrying, "one " + Guid.NewGuid());
+        sink.Warn(WarningKind.Retrying, "two " + Guid.NewGuid());
 
         Assert.True(listener.Messages.Count(m => m.StartsWith("one ", StringComparison.Ordinal) || m.StartsWith("two ", StringComparison.Ordinal)) >= 2);
     }
