@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using Watchtower.Diagnostics;
 using Watchtower.Shipping;
+using Watchtower.Text;
 
 namespace Watchtower;
 
@@ -29,31 +29,17 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     // call returns, within what is left of ShutdownTimeout (the runtime ends the process once the handlers return).
     private const int Dying = 3;
 
-    // A thread keeps a buffer this large for encoding messages; larger messages borrow one from the pool.
-    private const int MaxThreadBufferSize = 64 * 1024;
-
-    [ThreadStatic]
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "t_ marks a thread-static field, as in dotnet/runtime.")]
-    private static byte[]? t_encodeBuffer;
-
     private readonly string _logGroupName;
-    private readonly StreamNames _streamNames;
-    private readonly BatchRules _rules;
     private readonly TimeSpan _shutdownTimeout;
     private readonly TimeSpan _queueFullWaitTimeout;
-    private readonly TimeProvider _timeProvider;
-    private readonly ShippingLog _log;
-    private readonly DeliveryLedger _ledger;
-    private readonly EngineParts? _parts;
+    private readonly EngineParts _parts;
 
-    // Why nothing can be shipped in this process (no region, a missing profile), or null when all is set up.
-    private readonly string? _notConfigured;
+    // What the hot path reads, in fields of its own (one load each).
+    private readonly BatchRules _rules;
+    private readonly ShippingLog _log;
     private readonly EventQueue? _queue;
-    private readonly SenderLoop? _loop;
     private readonly SynchronousSender? _direct;
-    private readonly Task? _sender;
-    private readonly TerminationSignals? _signals;
-    private long _dyingDeadline;
+    private readonly ProcessEndHooks _processEnd;
     private int _state;
 
     /// <summary>Creates a handler; nothing is sent until the first event, and no AWS call is made here.</summary>
@@ -74,49 +60,14 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(timeProvider);
         options.ThrowIfInvalid();
 
-        _timeProvider = timeProvider;
         _logGroupName = options.LogGroupName;
-        _streamNames = new StreamNames(StreamNameTemplate.Parse(options.LogStreamName));
-        _rules = new BatchRules(options.MaxBatchSize, options.MaxBatchCount, options.MaxMessageSize);
         _shutdownTimeout = options.ShutdownTimeout;
         _queueFullWaitTimeout = options.QueueFullMode == QueueFullMode.Wait ? options.QueueFullWaitTimeout : TimeSpan.Zero;
-        (CloudWatchLogsClient? client, bool ownsClient, _notConfigured) = EngineParts.CreateClient(options, timeProvider);
-        if (options.UseQueues && client is not null)
-        {
-            // A batch's worth waiting is worth waking the sender for; fewer events wait for their deadline.
-            _queue = new EventQueue(options.QueueLimit, options.QueueByteLimit, options.QueueFullMode, timeProvider, wakeCount: options.MaxBatchCount, wakeBytes: options.MaxBatchSize, deadline: options.SendInterval);
-        }
+        _parts = EngineParts.Create(options, timeProvider, warnings);
+        (_rules, _log, _queue, _direct) = (_parts.Rules, _parts.Log, _parts.Queue, _parts.Direct);
+        _parts.StartSender();
 
-        _ledger = EngineParts.CreateLedger(options, _queue);
-        var metrics = new HandlerMetrics(_logGroupName, () => _queue?.Count ?? 0, () => _ledger.Enqueued);
-        _log = new ShippingLog(warnings ?? WarningSink.StandardError(timeProvider), metrics, _logGroupName);
-        if (client is null)
-        {
-            _log.NotConfiguredAtStartup(_notConfigured!);
-        }
-        else
-        {
-            _parts = new EngineParts(options, client, ownsClient, _queue, _ledger, _log, _rules, _streamNames, timeProvider);
-            if (_queue is null)
-            {
-                _direct = new SynchronousSender(_parts.Sender, _rules, _logGroupName);
-            }
-            else
-            {
-                _loop = new SenderLoop(_parts.Sender, options.SendInterval, options.MaxConcurrentSends);
-
-                // The sender must not inherit the first caller's async-locals (logging scopes, activity); it marks its own.
-                using (ExecutionContext.SuppressFlow())
-                {
-                    _sender = Task.Run(_loop.RunAsync);
-                }
-
-                _signals = TerminationSignals.Register(OnTerminationSignal);
-                AppDomain.CurrentDomain.UnhandledException += OnUnhandledException;
-            }
-        }
-
-        AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
+        _processEnd = new ProcessEndHooks(Dispose, () => FlushAsync(), () => Volatile.Read(ref _state) == Running, () => Interlocked.CompareExchange(ref _state, Dying, Running) == Running, _parts.Ledger, _log, timeProvider, _shutdownTimeout, hasSender: _parts.Loop is not null);
     }
 
     /// <summary>The log group events go to.</summary>
@@ -160,22 +111,20 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool EmitText(ReadOnlySpan<char> message, DateTimeOffset timestamp, string streamName)
     {
-        int needed = _rules.EncodeBufferSize(message.Length);
-        byte[]? rented = null;
-        Span<byte> buffer = needed <= MaxThreadBufferSize
-            ? (t_encodeBuffer is { } cached && cached.Length >= needed ? cached : (t_encodeBuffer = new byte[Math.Max(needed, 1024)]))
-            : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(needed));
+        byte[] buffer = EncodeBuffer.Rent(_rules.EncodeBufferSize(message.Length));
         try
         {
             int length = _rules.Encode(message, buffer, out bool truncated);
-            return EmitUtf8(buffer[..length], timestamp, streamName, truncated);
+            return EmitUtf8(buffer.AsSpan(0, length), timestamp, streamName, truncated);
+        }
+        catch (Exception e)
+        {
+            _log.EmitFailed(e);
+            return false;
         }
         finally
         {
-            if (rented is not null)
-            {
-                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
-            }
+            EncodeBuffer.Return(buffer);
         }
     }
 
@@ -239,12 +188,12 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     /// with each event's time, which renders nothing on the logging call.
     /// </summary>
     /// <param name="loggerName">The logger or category, for the <c>{logger_name}</c> placeholder.</param>
-    public CloudWatchStreamName GetStreamName(string loggerName) => new(_streamNames, loggerName ?? string.Empty);
+    public CloudWatchStreamName GetStreamName(string loggerName) => new(_parts.Names, loggerName ?? string.Empty);
 
     /// <summary>The stream an event of <paramref name="loggerName"/> at <paramref name="timestamp"/> goes to, from the template, on the calling thread.</summary>
     /// <param name="loggerName">The logger or category, for the <c>{logger_name}</c> placeholder.</param>
     /// <param name="timestamp">When the event happened (for the template's time placeholders).</param>
-    public string StreamNameFor(string loggerName, DateTimeOffset timestamp) => _streamNames.For(loggerName ?? string.Empty, timestamp);
+    public string StreamNameFor(string loggerName, DateTimeOffset timestamp) => _parts.Names.For(loggerName ?? string.Empty, timestamp);
 
     /// <summary>
     /// The most UTF-8 bytes one message may have (<see cref="CloudWatchLogHandlerOptions.MaxMessageSize"/> less the 26
@@ -260,44 +209,16 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     /// </summary>
     public static bool IsSenderContext => SenderScope.IsActive;
 
+    // For tests, which read the parts through extension members of their own (tests/Support/HandlerInspection.cs).
     internal HandlerMetrics Metrics => _log.Metrics;
 
-    internal DeliveryLedger Ledger => _ledger;
+    internal DeliveryLedger Ledger => _parts.Ledger;
 
-    internal CloudWatchLogsClient Client => _parts?.Client ?? throw new InvalidOperationException(_notConfigured);
-
-    /// <summary>How many rounds the sender loop has run, for tests that it sleeps when it has nothing it can do.</summary>
-    internal long SenderRounds => _loop?.Rounds ?? 0;
-
-    /// <summary>How many streams the sender remembers, for tests of idle-stream eviction.</summary>
-    internal int StreamCount => _loop?.StreamCount ?? 0;
-
-    /// <summary>Events the sender holds (open, sealed, in flight and waiting to retry), for tests of the memory bound.</summary>
-    internal long HeldEvents => _ledger.HeldEvents;
-
-    /// <summary>Bytes the sender holds, counted as CloudWatch counts them.</summary>
-    internal long HeldBytes => _ledger.HeldBytes;
-
-    /// <summary>The sender's bound on <see cref="HeldEvents"/> and <see cref="HeldBytes"/>.</summary>
-    internal (long Events, long Bytes) SenderLimits => (_ledger.Limits.Events, _ledger.Limits.Bytes);
-
-    /// <summary>The memory the sender holds for its streams and batches (arrays' capacity, objects), for tests of its bound.</summary>
-    internal long HeldMemory => _ledger.Memory.Bytes;
-
-    /// <summary>The sender's bound on <see cref="HeldMemory"/>.</summary>
-    internal long SenderMemoryLimit => _ledger.Limits.Memory;
-
-    /// <summary>The queue, for tests of the memory bound.</summary>
     internal EventQueue? Queue => _queue;
 
-    /// <summary>Whether delivery is paused because the credentials were refused.</summary>
-    internal bool IsPausedForAccess => _loop?.IsPausedFor(Pause.AccessDenied) ?? false;
+    internal SenderLoop? Loop => _parts.Loop;
 
-    /// <summary>Whether delivery is paused because the endpoint cannot be reached or is failing.</summary>
-    internal bool IsPausedForOutage => _loop?.IsPausedFor(Pause.Outage) ?? false;
-
-    /// <summary>Events accepted and neither delivered nor counted as dropped yet.</summary>
-    internal long Pending => _ledger.Pending;
+    internal ProcessEndHooks ProcessEnd => _processEnd;
 
     /// <summary>
     /// Sends every event given to <see cref="Emit"/> before this call, without waiting for the delivery deadline,
@@ -306,7 +227,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     /// <param name="cancellationToken">Stops waiting; the events are still sent.</param>
     public Task FlushAsync(CancellationToken cancellationToken = default)
     {
-        if (_queue is null || _parts is null || Volatile.Read(ref _state) == Stopped)
+        if (_queue is null || Volatile.Read(ref _state) == Stopped)
         {
             return Task.CompletedTask;
         }
@@ -324,34 +245,23 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     {
         if (Interlocked.CompareExchange(ref _state, Stopping, Running) != Running && Interlocked.CompareExchange(ref _state, Stopping, Dying) != Dying)
         {
-            if (_sender is not null)
-            {
-                await _sender.ConfigureAwait(false);
-            }
-
+            await _parts.SenderStopped.ConfigureAwait(false);
             return;
         }
 
-        AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
-        AppDomain.CurrentDomain.UnhandledException -= OnUnhandledException;
-        _signals?.Dispose();
-        if (_loop is not null && _sender is not null)
-        {
-            _queue!.Close();
-            _loop.BeginStop();
-            await StopSenderAsync(_sender).ConfigureAwait(false);
-        }
+        _processEnd.Dispose();
+        await _parts.StopSenderAsync(_shutdownTimeout).ConfigureAwait(false);
 
         Volatile.Write(ref _state, Stopped);
-        long undelivered = _ledger.Pending;
+        long undelivered = _parts.Ledger.Pending;
         if (undelivered > 0)
         {
-            _ledger.GiveUp(undelivered);
+            _parts.Ledger.GiveUp(undelivered);
         }
 
-        _log.Shutdown(undelivered, _loop?.CredentialsMissing ?? false, _shutdownTimeout);
+        _log.Shutdown(undelivered, _parts.Loop?.CredentialsMissing ?? false, _shutdownTimeout);
         _log.Metrics.Unregister();
-        _parts?.Dispose();
+        _parts.Dispose();
     }
 
     /// <inheritdoc cref="DisposeAsync"/>
@@ -361,15 +271,6 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
-    /// <summary>
-    /// Completes the next time the sender has taken everything queued (or all its bound allows) and waits (sends may be
-    /// in flight); for tests that drive a fake clock.
-    /// </summary>
-    internal Task WhenSenderIdleAsync() => _loop?.WhenIdleAsync() ?? Task.CompletedTask;
-
-    /// <summary>For tests: what the runtime does when the process dies of an unhandled exception, short of ending it.</summary>
-    internal void SimulateUnhandledException(Exception exception) => OnUnhandledException(this, new UnhandledExceptionEventArgs(exception, isTerminating: true));
-
     private bool DropAfterShutdown()
     {
         _log.AfterShutdown();
@@ -378,7 +279,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
 
     private bool DropNotConfigured()
     {
-        _log.NotConfigured(_notConfigured!);
+        _log.NotConfigured(_parts.NotConfigured!);
         return false;
     }
 
@@ -394,7 +295,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         if (wakeSender)
         {
             // The queue asks for this rarely: when it was empty (for the deadline), and once per batch's worth.
-            _parts!.Wake.Set();
+            _parts.Wake.Set();
         }
 
         if (result == EnqueueResult.Accepted)
@@ -414,95 +315,11 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         return false;
     }
 
-    /// <summary>Waits for the sender within ShutdownTimeout; past it, abandons the requests in flight, and past a tenth more, leaves it behind.</summary>
-    private async Task StopSenderAsync(Task sender)
-    {
-        try
-        {
-            await sender.WaitAsync(_shutdownTimeout, _timeProvider).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            // A handler that ignores cancellation gets a tenth of the timeout more; then the sender is left behind.
-            await _parts!.AbortSends.CancelAsync().ConfigureAwait(false);
-            _parts.Wake.Set();
-            try
-            {
-                await sender.WaitAsync(_shutdownTimeout / 10, _timeProvider).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                _log.SenderStuck();
-            }
-        }
-    }
-
     /// <summary>An event logged while the process dies (by an UnhandledException handler, often): taken, then delivered before this returns.</summary>
     private bool EmitWhileDying(ReadOnlySpan<byte> utf8Message, long timestampMs, string streamName, bool truncated)
     {
         bool accepted = Accept(utf8Message, timestampMs, streamName, truncated);
-        DeliverBeforeDying();
+        _processEnd.DeliverBeforeDying();
         return accepted;
-    }
-
-    private void OnProcessExit(object? sender, EventArgs e) => Dispose();
-
-    /// <summary>
-    /// The process is dying of an unhandled exception: no ProcessExit follows, so what is queued is delivered now, within
-    /// ShutdownTimeout from the crash; and so is every event logged after this (the application's own UnhandledException
-    /// handlers, which may run after this one, log why it died), each before its logging call returns.
-    /// </summary>
-    private void OnUnhandledException(object? sender, UnhandledExceptionEventArgs e)
-    {
-        if (!e.IsTerminating || Interlocked.CompareExchange(ref _state, Dying, Running) != Running)
-        {
-            return;
-        }
-
-        Interlocked.Exchange(ref _dyingDeadline, _timeProvider.GetTimestamp() + (long)(_shutdownTimeout.TotalSeconds * _timeProvider.TimestampFrequency));
-        DeliverBeforeDying();
-    }
-
-    private void DeliverBeforeDying()
-    {
-        try
-        {
-            TimeSpan left = _timeProvider.GetElapsedTime(_timeProvider.GetTimestamp(), Interlocked.Read(ref _dyingDeadline));
-            if ((left <= TimeSpan.Zero || !FlushAsync().Wait(left)) && _ledger.Pending is > 0 and long pending)
-            {
-                _log.Dying(pending, _shutdownTimeout);
-            }
-        }
-        catch (Exception failure)
-        {
-            // Whatever happens here, the process must go on dying of its own exception, not of ours.
-            _log.DyingFailed(failure);
-        }
-    }
-
-    /// <summary>
-    /// A termination signal that nothing before us cancelled: the process is about to end (on .NET 10 without raising
-    /// ProcessExit), unless a handler registered before this one keeps it alive. Deliver what is queued now, within
-    /// ShutdownTimeout, but do not shut down: if the application goes on (it handles Ctrl-C itself), so does logging.
-    /// </summary>
-    private void OnTerminationSignal(PosixSignal signal)
-    {
-        if (Volatile.Read(ref _state) != Running)
-        {
-            return;
-        }
-
-        try
-        {
-            if (!FlushAsync().Wait(_shutdownTimeout) && _ledger.Pending is > 0 and long pending)
-            {
-                _log.Signal(signal, pending, _shutdownTimeout);
-            }
-        }
-        catch (Exception e)
-        {
-            // On the runtime's signal thread: nothing may escape, and the process must still end.
-            _log.SignalFailed(signal, e);
-        }
     }
 }

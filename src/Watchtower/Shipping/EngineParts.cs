@@ -4,50 +4,77 @@ using Watchtower.Diagnostics;
 namespace Watchtower.Shipping;
 
 /// <summary>
-/// The engine's parts, made from the options, for the sender loop (or the caller-thread sender) to run on, and what
-/// disposal must close. Every decision about sizes and bounds that the options imply is made here, once.
+/// The engine's parts, made from the options: the one place where every decision about sizes and bounds that the
+/// options imply is made, once. The handler keeps what its hot path reads and runs the lifecycle; the sender loop (or
+/// the caller-thread sender, without a queue) runs on the rest. Disposal closes what the parts own.
 /// </summary>
 internal sealed class EngineParts : IDisposable
 {
     private readonly bool _ownsClient;
+    private readonly TimeProvider _clock;
+    private Task _sender = Task.CompletedTask;
 
-    public EngineParts(CloudWatchLogHandlerOptions options, CloudWatchLogsClient client, bool ownsClient, EventQueue? queue, DeliveryLedger ledger, ShippingLog log, BatchRules rules, StreamNames names, TimeProvider clock)
+    private EngineParts(CloudWatchLogHandlerOptions options, TimeProvider clock, WarningSink? warnings)
     {
-        Client = client;
-        _ownsClient = ownsClient;
+        _clock = clock;
+        Rules = new BatchRules(options.MaxBatchSize, options.MaxBatchCount, options.MaxMessageSize);
+        Names = new StreamNames(StreamNameTemplate.Parse(options.LogStreamName));
+        (CloudWatchLogsClient? client, _ownsClient, NotConfigured) = CreateClient(options, clock);
+        if (options.UseQueues && client is not null)
+        {
+            // A batch's worth waiting is worth waking the sender for; fewer events wait for their deadline.
+            Queue = new EventQueue(options.QueueLimit, options.QueueByteLimit, options.QueueFullMode, clock, wakeCount: options.MaxBatchCount, wakeBytes: options.MaxBatchSize, deadline: options.SendInterval);
+        }
+
+        Ledger = CreateLedger(options, Queue);
+        EventQueue? queue = Queue;
+        DeliveryLedger ledger = Ledger;
+        var metrics = new HandlerMetrics(options.LogGroupName, () => queue?.Count ?? 0, () => ledger.Enqueued);
+        Log = new ShippingLog(warnings ?? WarningSink.StandardError(clock), metrics, options.LogGroupName);
         Wake = new WakeSignal(clock);
-        var retry = new RetryPolicy(
-            clock,
-            maxAttempts: int.MaxValue,
-            baseDelay: options.RetryBaseDelay,
-            maxBackoff: options.RetryMaxBackoff,
-            timeLimit: options.RetryTimeLimit,
-            useRetryQuota: false); // the quota would turn a long outage into drops; the time limit bounds retries instead
-        var policy = new DeliveryPolicy(retry);
-        Provisioner = new LogGroupProvisioner(client, options, log, AbortSends.Token);
-        Sender = new SenderParts(
-            queue!,
-            ledger,
-            new StreamTable(rules, options.LogGroupName, ledger.Memory, clock),
-            Flushes,
-            new BatchAttempt(client, Provisioner, AbortSends.Token),
-            policy,
-            new BatchOutcomes(log, ledger, policy, client.ServiceUrl, options.LogGroupRetentionDays),
-            new CircuitBreaker(clock, options.AccessDeniedProbeDelay, options.AccessDeniedMaxProbeDelay, options.RetryBaseDelay, options.RetryMaxBackoff),
-            log,
-            Provisioner,
-            new InBandDropReport(options.ReportDropsInStream, log.Metrics, clock),
-            names,
-            Wake,
-            clock,
-            AbortSends.Token);
+        if (client is null)
+        {
+            Log.NotConfiguredAtStartup(NotConfigured!);
+            return;
+        }
+
+        Client = client;
+        Provisioner = new LogGroupProvisioner(client, options, Log, AbortSends.Token);
+        SenderParts sender = CreateSenderParts(options, client, clock);
+        if (Queue is null)
+        {
+            Direct = new SynchronousSender(sender, Rules, options.LogGroupName);
+        }
+        else
+        {
+            Loop = new SenderLoop(sender, options.SendInterval, options.MaxConcurrentSends);
+        }
     }
 
-    public CloudWatchLogsClient Client { get; }
+    public BatchRules Rules { get; }
 
-    public SenderParts Sender { get; }
+    public StreamNames Names { get; }
 
-    public LogGroupProvisioner Provisioner { get; }
+    public DeliveryLedger Ledger { get; }
+
+    public ShippingLog Log { get; }
+
+    /// <summary>Null without queues (<see cref="CloudWatchLogHandlerOptions.UseQueues"/> false) or without a client.</summary>
+    public EventQueue? Queue { get; }
+
+    /// <summary>The background sender, when there is a queue.</summary>
+    public SenderLoop? Loop { get; }
+
+    /// <summary>The caller-thread sender, without a queue.</summary>
+    public SynchronousSender? Direct { get; }
+
+    /// <summary>Why nothing can be shipped in this process (no region, a missing profile), or null when all is set up.</summary>
+    public string? NotConfigured { get; }
+
+    /// <summary>Null when <see cref="NotConfigured"/> says why.</summary>
+    public CloudWatchLogsClient? Client { get; }
+
+    public LogGroupProvisioner? Provisioner { get; }
 
     public FlushTracker Flushes { get; } = new();
 
@@ -56,11 +83,94 @@ internal sealed class EngineParts : IDisposable
     /// <summary>Cancelled when shutdown runs out of time: the requests in flight are abandoned.</summary>
     public CancellationTokenSource AbortSends { get; } = new();
 
+    /// <summary>Completes when the background sender has stopped (at once when there is none).</summary>
+    public Task SenderStopped => _sender;
+
+    /// <summary>Makes the parts; the options have been checked. No AWS call is made here.</summary>
+    public static EngineParts Create(CloudWatchLogHandlerOptions options, TimeProvider clock, WarningSink? warnings) => new(options, clock, warnings);
+
+    /// <summary>Starts the background sender, if there is one; once.</summary>
+    public void StartSender()
+    {
+        if (Loop is null)
+        {
+            return;
+        }
+
+        // The sender must not inherit the first caller's async-locals (logging scopes, activity); it marks its own.
+        using (ExecutionContext.SuppressFlow())
+        {
+            _sender = Task.Run(Loop.RunAsync);
+        }
+    }
+
+    /// <summary>
+    /// Closes the queue and lets the sender deliver what it holds, waiting at most <paramref name="timeout"/>; past it,
+    /// abandons the requests in flight, and past a tenth more, leaves the sender behind (told on stderr).
+    /// </summary>
+    public async Task StopSenderAsync(TimeSpan timeout)
+    {
+        if (Loop is null)
+        {
+            return;
+        }
+
+        Queue!.Close();
+        Loop.BeginStop();
+        try
+        {
+            await _sender.WaitAsync(timeout, _clock).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // An HTTP handler that ignores cancellation gets a tenth of the timeout more; then the sender is left behind.
+            await AbortSends.CancelAsync().ConfigureAwait(false);
+            Wake.Set();
+            try
+            {
+                await _sender.WaitAsync(timeout / 10, _clock).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                Log.SenderStuck();
+            }
+        }
+    }
+
+    private SenderParts CreateSenderParts(CloudWatchLogHandlerOptions options, CloudWatchLogsClient client, TimeProvider clock)
+    {
+        var retry = new RetryPolicy(
+            clock,
+            maxAttempts: int.MaxValue,
+            baseDelay: options.RetryBaseDelay,
+            maxBackoff: options.RetryMaxBackoff,
+            timeLimit: options.RetryTimeLimit,
+            useRetryQuota: false); // the quota would turn a long outage into drops; the time limit bounds retries instead
+        var policy = new DeliveryPolicy(retry);
+        return new SenderParts(
+            Queue!,
+            Ledger,
+            new StreamTable(Rules, options.LogGroupName, Ledger.Memory, clock),
+            Flushes,
+            new BatchAttempt(client, Provisioner!, AbortSends.Token),
+            policy,
+            new BatchOutcomes(Log, Ledger, policy, client.ServiceUrl, options.LogGroupRetentionDays),
+            new CircuitBreaker(clock, options.AccessDeniedProbeDelay, options.AccessDeniedMaxProbeDelay, options.RetryBaseDelay, options.RetryMaxBackoff),
+            Log,
+            Provisioner!,
+            new InBandDropReport(options.ReportDropsInStream, Log.Metrics, clock),
+            Names,
+            Wake,
+            clock,
+            AbortSends.Token);
+    }
+
+
     /// <summary>
     /// The client to send with: the one given, or one made from the options. What the machine lacks for one (no region,
     /// a missing profile) is not thrown: it is the reason returned, and nothing is then shipped.
     /// </summary>
-    public static (CloudWatchLogsClient? Client, bool Owned, string? NotConfigured) CreateClient(CloudWatchLogHandlerOptions options, TimeProvider clock)
+    private static (CloudWatchLogsClient? Client, bool Owned, string? NotConfigured) CreateClient(CloudWatchLogHandlerOptions options, TimeProvider clock)
     {
         if (options.Client is not null)
         {
@@ -90,7 +200,7 @@ internal sealed class EngineParts : IDisposable
     /// batches' arrays really take (what bounds the sender whatever the number of streams, since streams of few events
     /// weigh far more than their events).
     /// </summary>
-    public static DeliveryLedger CreateLedger(CloudWatchLogHandlerOptions options, EventQueue? queue)
+    private static DeliveryLedger CreateLedger(CloudWatchLogHandlerOptions options, EventQueue? queue)
     {
         int batches = options.MaxConcurrentSends * 2;
         return new DeliveryLedger(
@@ -103,13 +213,13 @@ internal sealed class EngineParts : IDisposable
 
     public void Dispose()
     {
-        Provisioner.Dispose();
+        Provisioner?.Dispose();
         Wake.Dispose();
 
         // AbortSends is not disposed: a sender left behind at shutdown may still hold its token.
         if (_ownsClient)
         {
-            Client.Dispose();
+            Client?.Dispose();
         }
     }
 }

@@ -1,4 +1,5 @@
 using PublicApiGenerator;
+using Watchtower.Tests.Support;
 
 namespace Watchtower.Tests.ApiApproval;
 
@@ -30,7 +31,7 @@ public sealed class PublicApiTests
     private static void AssertApproved(string actual, string name)
     {
         // Not [CallerFilePath]: deterministic CI builds rewrite source paths.
-        string folder = Path.Combine(RepositoryRoot(), "tests", "Watchtower.Tests", "ApiApproval");
+        string folder = Path.Combine(RepositoryRoot.Path, "tests", "Watchtower.Tests", "ApiApproval");
         string approvedFile = Path.Combine(folder, name + ".approved.txt");
         string receivedFile = Path.Combine(folder, name + ".received.txt");
         string approved = File.Exists(approvedFile) ? File.ReadAllText(approvedFile) : string.Empty;
@@ -43,18 +44,5 @@ public sealed class PublicApiTests
 
         File.WriteAllText(receivedFile, normalized);
         Assert.Fail($"The public API of {name} changed. Review {receivedFile} and, if intended, copy it over {approvedFile}.");
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (DirectoryInfo? folder = new(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "Watchtower.slnx")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Watchtower.slnx above {AppContext.BaseDirectory}.");
     }
 }

@@ -19,7 +19,7 @@ public sealed class NativeAotTests(MotoFixture moto, ITestOutputHelper output)
     public async Task PublishedWithNativeAot_NoWarning_AndShipsAsConfigured()
     {
         using var folder = TempFolder.ForCaller();
-        string project = Path.Combine(RepositoryRoot(), "tests", "Watchtower.AotApp");
+        string project = Path.Combine(RepositoryRoot.Path, "tests", "Watchtower.AotApp");
         (int publishExit, string publishOutput) = await RunAsync("dotnet", ["publish", project, "-c", "Release", "-r", RuntimeInformation.RuntimeIdentifier, "-o", folder.Path, "-nologo"], folder.Path, TimeSpan.FromMinutes(8));
         Assert.True(publishExit == 0, publishOutput);
         string[] warnings = publishOutput.Split('\n').Where(l => l.Contains("warning IL", StringComparison.Ordinal)).Distinct().ToArray();
@@ -56,19 +56,6 @@ public sealed class NativeAotTests(MotoFixture moto, ITestOutputHelper output)
 
         // Under AOT, an object without a JsonTypeInfoResolver for it is written as its ToString(), as the README says.
         Assert.Equal("Order { Id = 42, Item = book }", messages[25].GetProperty("properties").GetProperty("Order").GetString());
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Watchtower.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root (Watchtower.slnx) was not found above " + AppContext.BaseDirectory);
     }
 
     private static async Task<(int ExitCode, string Output)> RunAsync(string program, string[] arguments, string workingDirectory, TimeSpan timeout)

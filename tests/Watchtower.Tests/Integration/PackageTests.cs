@@ -19,7 +19,7 @@ public sealed class PackageTests(MotoFixture moto, ITestOutputHelper output)
     public async Task Packages_CarryWhatTheyMust_AndAFreshNet8AppShipsThroughThem()
     {
         using var folder = TempFolder.ForCaller();
-        string root = RepositoryRoot();
+        string root = RepositoryRoot.Path;
         string feed = Directory.CreateDirectory(Path.Combine(folder.Path, "feed")).FullName;
         string version = "0.1.0-test." + Guid.NewGuid().ToString("N")[..8]; // never one the package cache has seen
 
@@ -139,19 +139,6 @@ public sealed class PackageTests(MotoFixture moto, ITestOutputHelper output)
     {
         using var reader = new StreamReader(archive.GetEntry(name)!.Open());
         return reader.ReadToEnd();
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Watchtower.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root (Watchtower.slnx) was not found above " + AppContext.BaseDirectory);
     }
 
     private static async Task<string> RunAsync(string program, string[] arguments, string workingDirectory)
