@@ -65,6 +65,15 @@ internal sealed class SenderLoop
 
     public bool IsPausedFor(Pause pause) => _circuit.Pause == pause;
 
+    /// <summary>
+    /// For tests: check the ledger's invariant each time the loop goes to sleep, the one moment it is exact (the loop is
+    /// the only writer of what the sender holds and finishes; the queue's side is read under its lock).
+    /// </summary>
+    public bool VerifiesLedger { get; set; }
+
+    /// <summary>The first imbalance <see cref="VerifiesLedger"/> found, with the round it was found in; null if none.</summary>
+    public string? LedgerFault { get; private set; }
+
     /// <summary>Shutdown began: seal everything once the queue is drained, and stop when all is delivered.</summary>
     public void BeginStop()
     {
@@ -488,6 +497,11 @@ internal sealed class SenderLoop
         // Writers wake the sender only when it would otherwise be late; tell the queue when that is. A sender at its bound
         // cannot take from the queue, so the queue's deadline is then no reason to wake (a finished attempt will).
         bool atBound = _ledger.AtBound;
+        if (VerifiesLedger && LedgerFault is null && _ledger.Inconsistency() is { } fault)
+        {
+            LedgerFault = $"round {Rounds}: {fault}";
+        }
+
         long wakeAt = _queue.OnSenderSleeping(untilNextWork == Timeout.InfiniteTimeSpan ? long.MaxValue : now + Ticks(untilNextWork), canTake: !atBound);
         TimeSpan wait = wakeAt == long.MaxValue ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(Math.Max(0, wakeAt - now) / (double)_clock.TimestampFrequency);
         _wake.SetAfter(wait);

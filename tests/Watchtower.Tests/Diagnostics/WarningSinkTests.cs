@@ -55,9 +55,54 @@ public sealed class WarningSinkTests
         Assert.Contains("Warning", manifest, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void EveryKind_IsItsOwnEvent_WithTheKindsValueAsId_AndAFixedName()
+    {
+        using var listener = new RecordingListener();
+        var sink = new WarningSink(_ => { }, FakeClock.At2026());
+        WarningKind[] kinds = Enum.GetValues<WarningKind>();
+
+        string tag = Guid.NewGuid().ToString("N");
+        foreach (WarningKind kind in kinds)
+        {
+            sink.Warn(kind, $"{tag} {kind}");
+        }
+
+        EventWrittenEventArgs[] events = listener.Events.Where(e => e.Payload![1] is string m && m.StartsWith(tag, StringComparison.Ordinal)).ToArray();
+        Assert.Equal(kinds.Length, events.Length);
+        foreach ((WarningKind kind, EventWrittenEventArgs written) in kinds.Zip(events))
+        {
+            Assert.Equal((int)kind, written.EventId);
+            Assert.Equal(kind.ToString(), written.EventName);
+            Assert.Equal(kind.Name(), written.Payload![0]);
+            Assert.Matches("^[a-z]+(-[a-z]+)*$", kind.Name());
+        }
+
+        Assert.Equal(kinds.Length, kinds.Select(k => k.Name()).Distinct().Count());
+    }
+
+    [Fact]
+    public void EveryKind_IsWrittenByTheCatalogue()
+    {
+        // One catalogue of warnings: a kind that ShippingLog never writes is dead, and one written elsewhere is a second catalogue.
+        string catalogue = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "src", "Watchtower", "Diagnostics", "ShippingLog.cs"));
+        string[] unused = Enum.GetNames<WarningKind>().Where(k => !catalogue.Contains("WarningKind." + k + ",", StringComparison.Ordinal)).ToArray();
+        Assert.Empty(unused);
+
+        string[] elsewhere = Directory.EnumerateFiles(Path.Combine(RepositoryRoot.Path, "src"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Where(f => Path.GetFileName(f) is not ("ShippingLog.cs" or "WarningKind.cs" or "WarningKindNames.cs" or "WatchtowerEventSource.cs" or "WarningSink.cs"))
+            .Where(f => File.ReadAllText(f).Contains("WarningKind.", StringComparison.Ordinal))
+            .Select(f => Path.GetRelativePath(RepositoryRoot.Path, f))
+            .ToArray();
+        Assert.Empty(elsewhere);
+    }
+
     private sealed class RecordingListener : EventListener
     {
         public System.Collections.Concurrent.ConcurrentQueue<string> Messages { get; } = new();
+
+        public System.Collections.Concurrent.ConcurrentQueue<EventWrittenEventArgs> Events { get; } = new();
 
         protected override void OnEventSourceCreated(EventSource eventSource)
         {
@@ -72,6 +117,7 @@ public sealed class WarningSinkTests
             if (eventData.EventSource.Name == "Watchtower" && eventData.Payload is { Count: 2 } payload)
             {
                 Messages.Enqueue((string)payload[1]!);
+                Events.Enqueue(eventData);
             }
         }
     }

@@ -19,6 +19,10 @@ internal sealed class HandlerHarness : IAsyncDisposable
         var options = new CloudWatchLogHandlerOptions { LogGroupName = Group, LogStreamName = "{logger_name}", Client = Client };
         configure?.Invoke(options);
         Handler = new CloudWatchLogHandler(options, Clock, new WarningSink(Warnings.Enqueue, Clock));
+        if (Handler.Loop is { } loop)
+        {
+            loop.VerifiesLedger = true;
+        }
     }
 
     public FakeTimeProvider Clock { get; } = FakeClock.At2026();
@@ -51,8 +55,18 @@ internal sealed class HandlerHarness : IAsyncDisposable
 
     public DateTimeOffset Now => Clock.GetUtcNow();
 
-    /// <summary>Waits until the sender has taken everything queued and is waiting; fails rather than hangs.</summary>
-    public Task IdleAsync() => Handler.WhenSenderIdleAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    /// <summary>
+    /// Waits until the sender has taken everything queued and is waiting; fails rather than hangs, and fails if the
+    /// ledger's books do not balance then (every scenario that waits for the sender checks the invariant this way).
+    /// </summary>
+    public async Task IdleAsync()
+    {
+        await Handler.WhenSenderIdleAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        AssertLedgerBalances();
+    }
+
+    /// <summary>Pending (accepted less finished) was what the queue and the sender held, every time the sender slept.</summary>
+    public void AssertLedgerBalances() => Assert.Null(Handler.Loop?.LedgerFault);
 
     /// <summary>Waits (briefly, in real time) for background work that the test has already made due.</summary>
     public static async Task WaitUntilAsync(Func<bool> condition, string what)
@@ -105,6 +119,11 @@ internal sealed class HandlerHarness : IAsyncDisposable
         }
 
         await disposal;
+        AssertLedgerBalances();
+
+        // After shutdown every accepted event is finished: delivered, or dropped and counted.
+        Assert.Equal(0, Handler.Ledger.Pending);
+        Assert.True(Metrics.Sent <= Handler.Ledger.Finished, $"sent {Metrics.Sent} > finished {Handler.Ledger.Finished}");
         Client.Dispose();
         Fake.Dispose();
     }
