@@ -38,7 +38,7 @@ public class CloudWatchLogHandlerOptions
     private int _maxBatchSize = ServiceMaxBatchSize;
     private int _maxBatchCount = ServiceMaxBatchCount;
     private int _maxMessageSize = ServiceMaxMessageSize;
-    private int _queueLimit = 100_000;
+    private int _queueLimit = int.MaxValue;
     private long _queueByteLimit = 64L * 1024 * 1024;
     private TimeSpan _retryTimeLimit = TimeSpan.FromMinutes(10);
     private TimeSpan _queueFullWaitTimeout = TimeSpan.FromSeconds(1);
@@ -137,7 +137,12 @@ public class CloudWatchLogHandlerOptions
     /// </summary>
     public CloudWatchLogsClient? Client { get; set; }
 
-    /// <summary>The most events held in the queue waiting to be sent (see also <see cref="QueueByteLimit"/>). The default is 100,000.</summary>
+    /// <summary>
+    /// An optional bound on the number of events held in the queue waiting to be sent, besides <see cref="QueueByteLimit"/>,
+    /// which is the bound that matters: memory. The default is none (<see cref="int.MaxValue"/>), so that a burst is
+    /// dropped only when it would not fit in memory; the byte bound then also caps the count at QueueByteLimit / 64
+    /// (1,048,576 events by default), so that a flood of tiny messages cannot grow the queue's slots past it.
+    /// </summary>
     public int QueueLimit
     {
         get => _queueLimit;
@@ -148,8 +153,9 @@ public class CloudWatchLogHandlerOptions
 
     /// <summary>
     /// The most bytes held in the queue waiting to be sent, each event counted as CloudWatch counts it (UTF-8 message
-    /// bytes plus 26); at least <see cref="MaxMessageSize"/>. With <see cref="QueueLimit"/> it bounds the memory that
-    /// events waiting for the sender can take, however long CloudWatch is unreachable. The default is 64 MiB.
+    /// bytes plus 26); at least <see cref="MaxMessageSize"/>. It bounds the memory that events waiting for the sender can
+    /// take, however long CloudWatch is unreachable (a queued event takes its UTF-8 bytes plus a 32-byte slot, so about
+    /// what it is counted as). The default is 64 MiB: 530,000 events of 100 bytes.
     /// </summary>
     public long QueueByteLimit
     {

@@ -10,6 +10,9 @@ namespace Watchtower.Shipping;
 /// </summary>
 internal sealed class EngineParts : IDisposable
 {
+    /// <summary>The least memory an event is taken to need in the queue, for the count the byte bound implies.</summary>
+    private const int MinEventFootprint = 64;
+
     private readonly bool _ownsClient;
     private readonly TimeProvider _clock;
     private Task _sender = Task.CompletedTask;
@@ -23,7 +26,10 @@ internal sealed class EngineParts : IDisposable
         if (options.UseQueues && client is not null)
         {
             // A batch's worth waiting is worth waking the sender for; fewer events wait for their deadline.
-            Queue = new EventQueue(options.QueueLimit, options.QueueByteLimit, options.QueueFullMode, clock, wakeCount: options.MaxBatchCount, wakeBytes: options.MaxBatchSize, deadline: options.SendInterval);
+            // The byte bound is the bound; the count is capped by it too (64 bytes per event: its 32-byte slot, at most
+            // half of it), so that a flood of tiny messages cannot grow the slots past the memory the bytes allow.
+            int countLimit = (int)Math.Min(options.QueueLimit, Math.Max(1, options.QueueByteLimit / MinEventFootprint));
+            Queue = new EventQueue(countLimit, options.QueueByteLimit, options.QueueFullMode, clock, wakeCount: options.MaxBatchCount, wakeBytes: options.MaxBatchSize, deadline: options.SendInterval);
         }
 
         Ledger = CreateLedger(options, Queue);

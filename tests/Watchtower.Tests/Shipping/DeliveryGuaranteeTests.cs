@@ -229,6 +229,32 @@ public sealed class DeliveryGuaranteeTests
     }
 
     [Fact]
+    public async Task ABurstThatFitsInTheMemoryBound_IsNotDropped_WithTheDefaultOptions()
+    {
+        // 400,000 events of 100 bytes: 50.4 MB as CloudWatch counts them, within the 64 MiB default byte bound. Nothing is
+        // delivered while they are logged (every put waits), so the queue must hold them all, whatever the sender's pace.
+        await using var h = new HandlerHarness();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        h.Fake.PutGate = gate;
+        const int Burst = 400_000;
+        string padding = new('x', 100 - 7);
+
+        int accepted = 0;
+        for (int i = 0; i < Burst; i++)
+        {
+            accepted += h.Handler.Emit($"{i,6}:{padding}", h.Now, "burst") ? 1 : 0;
+        }
+
+        Assert.Equal(Burst, accepted);
+        Assert.Equal(0, h.Metrics.DroppedTotal);
+        gate.SetResult();
+        await h.Handler.FlushAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        Assert.Equal(Burst, h.Metrics.Sent);
+        Assert.Equal(Burst, h.Fake.AllMessages(HandlerHarness.Group).Count);
+        Assert.Equal(0, h.Metrics.DroppedTotal);
+    }
+
+    [Fact]
     public async Task Outage_LongerThanTheQueueCanHold_StaysBoundedCountsDropsAndResumesByItself()
     {
         await using var h = Harness(o =>
