@@ -31,7 +31,8 @@ internal static class EncodeBuffer
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Return(byte[] buffer)
     {
-        if (!ReferenceEquals(buffer, t_buffer))
+        // Only pooled buffers are larger than the thread's own can be; a length check spares a second thread-static read.
+        if (buffer.Length > MaxThreadBufferSize)
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
