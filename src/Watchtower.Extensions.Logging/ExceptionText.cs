@@ -1,4 +1,5 @@
 using System.Text;
+using Watchtower.Text;
 
 namespace Watchtower.Extensions.Logging;
 

@@ -7,6 +7,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using Watchtower.Text;
 
 namespace Watchtower.Extensions.Logging;
 
@@ -88,69 +89,6 @@ internal sealed class JsonValueWriter
         }
     }
 
-    /// <summary>An exception and its inner exceptions, by <see cref="ExceptionChain"/>'s rules: bounded depth, cycles marked, what is left out counted.</summary>
-    public static void WriteException(Utf8JsonWriter writer, Exception exception, int depth, HashSet<Exception> seen)
-    {
-        seen.Add(exception);
-        writer.WriteStartObject();
-        writer.WriteString("type", ExceptionChain.TypeName(exception));
-        writer.WriteString("message", Guard.Read(() => exception.Message));
-        string? stack = Guard.Read(() => exception.StackTrace);
-        if (stack is not null)
-        {
-            writer.WriteString("stackTrace", stack);
-        }
-
-        IReadOnlyList<Exception> inners = ExceptionChain.InnersOf(exception);
-        int omitted = 0;
-        bool cycle = false;
-        var written = new List<Exception>(inners.Count);
-        foreach (Exception inner in inners)
-        {
-            if (seen.Contains(inner))
-            {
-                cycle = true;
-            }
-            else if (depth >= MaxDepth)
-            {
-                omitted += ExceptionChain.CountTree(inner, seen);
-            }
-            else
-            {
-                written.Add(inner);
-            }
-        }
-
-        if (inners.Count > 1 && written.Count > 0)
-        {
-            writer.WriteStartArray("innerExceptions");
-            foreach (Exception inner in written)
-            {
-                WriteException(writer, inner, depth + 1, seen);
-            }
-
-            writer.WriteEndArray();
-        }
-        else if (written.Count == 1)
-        {
-            writer.WritePropertyName("inner");
-            WriteException(writer, written[0], depth + 1, seen);
-        }
-
-        if (cycle)
-        {
-            // The inner exception is one of the outer ones again: writing it would never end.
-            writer.WriteBoolean("cycle", true);
-        }
-
-        if (omitted > 0)
-        {
-            writer.WriteNumber("omittedInnerExceptions", omitted);
-        }
-
-        writer.WriteEndObject();
-    }
-
     public void Write(Utf8JsonWriter writer, object? value, int depth)
     {
         switch (value)
@@ -177,7 +115,7 @@ internal sealed class JsonValueWriter
             case Enum e: writer.WriteStringValue(Guard.ToText(e)); return;
             case char c: writer.WriteStringValue(c.ToString()); return;
             case Uri or Version or Type: writer.WriteStringValue(Guard.ToText(value)); return;
-            case Exception ex: WriteException(writer, ex, depth, ExceptionChain.NewSeenSet()); return;
+            case Exception ex: ExceptionJson.Write(writer, ex); return;
             default: break;
         }
 

@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Watchtower.Text;
 
 namespace Watchtower.Extensions.Logging;
 
@@ -155,7 +156,7 @@ internal sealed class LogEventFormatter
             layout.ExceptionStart = into.Length;
             into.Append(",\"exception\":"u8);
             Utf8JsonWriter writer = into.JsonWriter(JsonValueWriter.WriterOptions);
-            JsonValueWriter.WriteException(writer, exception, depth: 0, ExceptionChain.NewSeenSet());
+            ExceptionJson.Write(writer, exception);
             writer.Flush();
             layout.ExceptionEnd = into.Length;
         }

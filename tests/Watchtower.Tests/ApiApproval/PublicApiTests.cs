@@ -28,6 +28,15 @@ public sealed class PublicApiTests
             AllowNamespacePrefixes = ["Microsoft.Extensions.Logging"],
         }), "Watchtower.Extensions.Logging");
 
+    [Fact]
+    public void WatchtowerSerilog_PublicApi_MatchesApproved() =>
+        AssertApproved(typeof(Watchtower.Serilog.CloudWatchSink).Assembly.GeneratePublicApi(new ApiGeneratorOptions
+        {
+            IncludeAssemblyAttributes = false,
+            // WriteTo.CloudWatch lives in Serilog, as every sink's extension does.
+            AllowNamespacePrefixes = ["Serilog"],
+        }), "Watchtower.Serilog");
+
     private static void AssertApproved(string actual, string name)
     {
         // Not [CallerFilePath]: deterministic CI builds rewrite source paths.

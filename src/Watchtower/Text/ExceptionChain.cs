@@ -1,12 +1,12 @@
-namespace Watchtower.Extensions.Logging;
+namespace Watchtower.Text;
 
 /// <summary>
 /// Walks an exception and its inner exceptions for both formats, never through <see cref="Exception.ToString"/>,
 /// which recurses without limit: a chain that loops (built by reflection or a broken library) overflowed the stack and
-/// killed the process. At most <see cref="MaxDepth"/> levels are written; deeper ones are counted, and an inner
+/// killed the process. Public for adapters, which write exceptions in their own formats by the same rules. At most <see cref="MaxDepth"/> levels are written; deeper ones are counted, and an inner
 /// exception that repeats an outer one is marked as a cycle instead of being written again.
 /// </summary>
-internal static class ExceptionChain
+public static class ExceptionChain
 {
     /// <summary>The deepest level written, the outermost exception being level 0.</summary>
     public const int MaxDepth = 8;

@@ -1,0 +1,318 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Serilog.Events;
+using Serilog.Formatting;
+using Watchtower.Text;
+
+namespace Watchtower.Serilog;
+
+/// <summary>
+/// Turns a Serilog event into its CloudWatch message, as JSON (the MEL provider's shape where they overlap), as a text
+/// line, or by the user's formatter, and hands it to the engine. A JSON event over the size limit is written again
+/// without its properties and template, then with its message cut, so that it stays valid JSON and says
+/// <c>"truncated":true</c>. Buffers are kept per thread: formatting allocates only the rendered message.
+/// </summary>
+internal sealed class SerilogEventFormatter
+{
+    private const int MaxDepth = ExceptionChain.MaxDepth;
+
+    [ThreadStatic]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "t_ marks a thread-static field, as in dotnet/runtime.")]
+    private static ThreadBuffers? t_buffers;
+
+    private static readonly JsonWriterOptions s_writerOptions = new() { SkipValidation = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private readonly CloudWatchSinkFormat _format;
+    private readonly ITextFormatter? _formatter;
+    private readonly int _maxMessageBytes;
+
+    public SerilogEventFormatter(CloudWatchSinkFormat format, ITextFormatter? formatter, int maxMessageBytes)
+    {
+        _format = format;
+        _formatter = formatter;
+        _maxMessageBytes = maxMessageBytes;
+    }
+
+    /// <summary>The logger name: the event's <c>SourceContext</c>, or empty.</summary>
+    public static string SourceContext(LogEvent logEvent) =>
+        logEvent.Properties.TryGetValue(global::Serilog.Core.Constants.SourceContextPropertyName, out LogEventPropertyValue? value)
+        && value is ScalarValue { Value: string name } ? name : string.Empty;
+
+    /// <summary>Formats <paramref name="logEvent"/> and hands it to <paramref name="handler"/> for <paramref name="stream"/>.</summary>
+    public void Ship(CloudWatchLogHandler handler, LogEvent logEvent, string category, string stream)
+    {
+        ThreadBuffers buffers = t_buffers ??= new ThreadBuffers();
+        StringWriter text = buffers.Text;
+        text.GetStringBuilder().Clear();
+        if (_formatter is not null)
+        {
+            _formatter.Format(logEvent, text);
+            handler.EmitText(Trimmed(buffers, text.GetStringBuilder()), logEvent.Timestamp, stream);
+            return;
+        }
+
+        logEvent.RenderMessage(text, CultureInfo.InvariantCulture);
+        ReadOnlySpan<char> message = buffers.Chars(text.GetStringBuilder());
+        if (_format == CloudWatchSinkFormat.Text)
+        {
+            handler.EmitText(TextLine(buffers, logEvent, category, message), logEvent.Timestamp, stream);
+            return;
+        }
+
+        bool truncated = false;
+        ReadOnlySpan<byte> json = Json(buffers, logEvent, category, message, full: true);
+        if (json.Length > _maxMessageBytes)
+        {
+            truncated = true;
+            json = Json(buffers, logEvent, category, message, full: false);
+            if (json.Length > _maxMessageBytes)
+            {
+                json = WithMessageCut(buffers, logEvent, category, message);
+            }
+        }
+
+        handler.EmitUtf8(json, logEvent.Timestamp, stream, truncated);
+    }
+
+    /// <summary>
+    /// The event with as much of its message as fits, ending with the marker: found by halving, since escaping makes the
+    /// bytes of a character anything from 1 to 12. Only for events over the limit, so the few extra passes are rare.
+    /// </summary>
+    private ReadOnlySpan<byte> WithMessageCut(ThreadBuffers buffers, LogEvent logEvent, string category, ReadOnlySpan<char> message)
+    {
+        string text = message.ToString();
+        int fits = 0;
+        for (int low = 0, high = text.Length; low <= high;)
+        {
+            int mid = (low + high) / 2;
+            if (Json(buffers, logEvent, category, Cut(text, mid), full: false).Length <= _maxMessageBytes)
+            {
+                fits = mid;
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid - 1;
+            }
+        }
+
+        return Json(buffers, logEvent, category, Cut(text, fits), full: false);
+    }
+
+    /// <summary>The first <paramref name="length"/> characters and the marker, never splitting a surrogate pair.</summary>
+    private static string Cut(string text, int length)
+    {
+        if (length > 0 && char.IsHighSurrogate(text[length - 1]))
+        {
+            length--;
+        }
+
+        return string.Concat(text.AsSpan(0, length), CloudWatchLogHandlerOptions.TruncationMarker);
+    }
+
+    private static ReadOnlySpan<char> Trimmed(ThreadBuffers buffers, StringBuilder text)
+    {
+        ReadOnlySpan<char> chars = buffers.Chars(text);
+        return chars.TrimEnd("\r\n");
+    }
+
+    private static ReadOnlySpan<char> TextLine(ThreadBuffers buffers, LogEvent logEvent, string category, ReadOnlySpan<char> message)
+    {
+        StringBuilder line = buffers.Line.Clear();
+        line.Append(logEvent.Timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture))
+            .Append(' ').Append(logEvent.Level.ToString()).Append(' ').Append(category).Append(": ").Append(message);
+        if (logEvent.Exception is { } exception)
+        {
+            line.Append(" | ").Append(ExceptionChain.TypeName(exception)).Append(": ").Append(Read(() => exception.Message));
+            IReadOnlyList<Exception> inners = ExceptionChain.InnersOf(exception);
+            for (int depth = 1; inners.Count > 0 && depth <= MaxDepth; depth++, inners = ExceptionChain.InnersOf(inners[0]))
+            {
+                line.Append(" ---> ").Append(ExceptionChain.TypeName(inners[0])).Append(": ").Append(Read(() => inners[0].Message));
+            }
+        }
+
+        return buffers.Chars(line);
+    }
+
+    private static ReadOnlySpan<byte> Json(ThreadBuffers buffers, LogEvent logEvent, string category, ReadOnlySpan<char> message, bool full)
+    {
+        ArrayBufferWriter<byte> output = buffers.Json;
+        output.ResetWrittenCount();
+        Utf8JsonWriter writer = buffers.Writer;
+        writer.Reset(output);
+        writer.WriteStartObject();
+        writer.WriteString("timestamp"u8, logEvent.Timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+        writer.WriteString("level"u8, LevelName(logEvent.Level));
+        writer.WriteString("category"u8, category);
+        writer.WriteString("message"u8, message);
+        if (full)
+        {
+            writer.WriteString("messageTemplate"u8, logEvent.MessageTemplate.Text);
+            if (logEvent.Properties.Count > 0)
+            {
+                writer.WriteStartObject("properties"u8);
+                foreach (KeyValuePair<string, LogEventPropertyValue> property in logEvent.Properties)
+                {
+                    writer.WritePropertyName(property.Key);
+                    WriteValue(writer, property.Value, depth: 1);
+                }
+
+                writer.WriteEndObject();
+            }
+        }
+
+        if (logEvent.Exception is { } exception)
+        {
+            writer.WritePropertyName("exception"u8);
+            if (full)
+            {
+                ExceptionJson.Write(writer, exception);
+            }
+            else
+            {
+                writer.WriteStartObject();
+                writer.WriteString("type"u8, ExceptionChain.TypeName(exception));
+                writer.WriteString("message"u8, Read(() => exception.Message));
+                writer.WriteEndObject();
+            }
+        }
+
+        if (!full)
+        {
+            writer.WriteBoolean("truncated"u8, true);
+        }
+
+        writer.WriteEndObject();
+        writer.Flush();
+        return output.WrittenSpan;
+    }
+
+    /// <summary>A property value as JSON: scalars as what they are, sequences as arrays, structures and dictionaries as objects.</summary>
+    private static void WriteValue(Utf8JsonWriter writer, LogEventPropertyValue value, int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            writer.WriteStringValue("[deeper than 8 levels]");
+            return;
+        }
+
+        switch (value)
+        {
+            case ScalarValue scalar:
+                WriteScalar(writer, scalar.Value);
+                break;
+            case SequenceValue sequence:
+                writer.WriteStartArray();
+                foreach (LogEventPropertyValue element in sequence.Elements)
+                {
+                    WriteValue(writer, element, depth + 1);
+                }
+
+                writer.WriteEndArray();
+                break;
+            case StructureValue structure:
+                writer.WriteStartObject();
+                if (structure.TypeTag is { } tag)
+                {
+                    writer.WriteString("$type"u8, tag);
+                }
+
+                foreach (LogEventProperty property in structure.Properties)
+                {
+                    writer.WritePropertyName(property.Name);
+                    WriteValue(writer, property.Value, depth + 1);
+                }
+
+                writer.WriteEndObject();
+                break;
+            case DictionaryValue dictionary:
+                writer.WriteStartObject();
+                foreach (KeyValuePair<ScalarValue, LogEventPropertyValue> entry in dictionary.Elements)
+                {
+                    writer.WritePropertyName(Convert.ToString(entry.Key.Value, CultureInfo.InvariantCulture) ?? "null");
+                    WriteValue(writer, entry.Value, depth + 1);
+                }
+
+                writer.WriteEndObject();
+                break;
+            default:
+                writer.WriteStringValue(Read(value.ToString));
+                break;
+        }
+    }
+
+    private static void WriteScalar(Utf8JsonWriter writer, object? value)
+    {
+        switch (value)
+        {
+            case null: writer.WriteNullValue(); break;
+            case string s: writer.WriteStringValue(s); break;
+            case bool b: writer.WriteBooleanValue(b); break;
+            case int i: writer.WriteNumberValue(i); break;
+            case long l: writer.WriteNumberValue(l); break;
+            case short s16: writer.WriteNumberValue(s16); break;
+            case byte u8: writer.WriteNumberValue(u8); break;
+            case uint u32: writer.WriteNumberValue(u32); break;
+            case ulong u64: writer.WriteNumberValue(u64); break;
+            case decimal m: writer.WriteNumberValue(m); break;
+            case double d when double.IsFinite(d): writer.WriteNumberValue(d); break;
+            case float f when float.IsFinite(f): writer.WriteNumberValue(f); break;
+            case DateTime t: writer.WriteStringValue(t.ToString("O", CultureInfo.InvariantCulture)); break;
+            case DateTimeOffset t: writer.WriteStringValue(t.ToString("O", CultureInfo.InvariantCulture)); break;
+            case Guid g: writer.WriteStringValue(g); break;
+            case TimeSpan span: writer.WriteStringValue(span.ToString("c", CultureInfo.InvariantCulture)); break;
+            default: writer.WriteStringValue(Read(() => Convert.ToString(value, CultureInfo.InvariantCulture))); break;
+        }
+    }
+
+    private static string LevelName(LogEventLevel level) => level switch
+    {
+        LogEventLevel.Verbose => "Verbose",
+        LogEventLevel.Debug => "Debug",
+        LogEventLevel.Information => "Information",
+        LogEventLevel.Warning => "Warning",
+        LogEventLevel.Error => "Error",
+        LogEventLevel.Fatal => "Fatal",
+        _ => level.ToString(),
+    };
+
+    private static string Read(Func<string?> read)
+    {
+        try
+        {
+            return read() ?? string.Empty;
+        }
+        catch (Exception e)
+        {
+            return $"[unreadable: {e.GetType().Name}]";
+        }
+    }
+
+    /// <summary>What one thread formats into, reused for every event it logs.</summary>
+    private sealed class ThreadBuffers
+    {
+        private char[] _chars = new char[1024];
+
+        public StringWriter Text { get; } = new(CultureInfo.InvariantCulture);
+
+        public StringBuilder Line { get; } = new(256);
+
+        public ArrayBufferWriter<byte> Json { get; } = new(1024);
+
+        public Utf8JsonWriter Writer { get; } = new(Stream.Null, s_writerOptions);
+
+        /// <summary>The builder's text as a span over a reused array (a StringBuilder's chunks are not contiguous).</summary>
+        public ReadOnlySpan<char> Chars(StringBuilder text)
+        {
+            if (_chars.Length < text.Length)
+            {
+                _chars = new char[Math.Max(text.Length, _chars.Length * 2)];
+            }
+
+            text.CopyTo(0, _chars, text.Length);
+            return _chars.AsSpan(0, text.Length);
+        }
+    }
+}
