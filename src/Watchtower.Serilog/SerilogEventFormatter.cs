@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -9,10 +8,9 @@ using Watchtower.Text;
 namespace Watchtower.Serilog;
 
 /// <summary>
-/// Turns a Serilog event into its CloudWatch message, as JSON (the MEL provider's shape where they overlap), as a text
-/// line, or by the user's formatter, and hands it to the engine. A JSON event over the size limit is written again
-/// without its properties and template, then with its message cut, so that it stays valid JSON and says
-/// <c>"truncated":true</c>. Buffers are kept per thread: formatting allocates only the rendered message.
+/// Turns a Serilog event into its CloudWatch message, as JSON (<see cref="JsonEventWriter"/>: the MEL provider's shape
+/// where they overlap, fitted to the size limit), as a text line, or by the user's formatter, and hands it to the
+/// engine. Buffers are kept per thread: formatting allocates only what Serilog's rendering does.
 /// </summary>
 internal sealed class SerilogEventFormatter
 {
@@ -22,7 +20,7 @@ internal sealed class SerilogEventFormatter
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "t_ marks a thread-static field, as in dotnet/runtime.")]
     private static ThreadBuffers? t_buffers;
 
-    private static readonly JsonWriterOptions s_writerOptions = new() { SkipValidation = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly Action<Utf8JsonWriter, LogEvent> s_writeProperties = WriteProperties;
 
     private readonly CloudWatchSinkFormat _format;
     private readonly ITextFormatter? _formatter;
@@ -61,55 +59,18 @@ internal sealed class SerilogEventFormatter
             return;
         }
 
-        bool truncated = false;
-        ReadOnlySpan<byte> json = Json(buffers, logEvent, category, message, full: true);
-        if (json.Length > _maxMessageBytes)
-        {
-            truncated = true;
-            json = Json(buffers, logEvent, category, message, full: false);
-            if (json.Length > _maxMessageBytes)
-            {
-                json = WithMessageCut(buffers, logEvent, category, message);
-            }
-        }
-
+        ReadOnlySpan<byte> json = JsonEventWriter.ForCurrentThread().Write(
+            logEvent.Timestamp,
+            LevelName(logEvent.Level),
+            category,
+            message,
+            logEvent.MessageTemplate.Text,
+            logEvent.Exception,
+            logEvent,
+            logEvent.Properties.Count > 0 ? s_writeProperties : null,
+            _maxMessageBytes,
+            out bool truncated);
         handler.EmitUtf8(json, logEvent.Timestamp, stream, truncated);
-    }
-
-    /// <summary>
-    /// The event with as much of its message as fits, ending with the marker: found by halving, since escaping makes the
-    /// bytes of a character anything from 1 to 12. Only for events over the limit, so the few extra passes are rare.
-    /// </summary>
-    private ReadOnlySpan<byte> WithMessageCut(ThreadBuffers buffers, LogEvent logEvent, string category, ReadOnlySpan<char> message)
-    {
-        string text = message.ToString();
-        int fits = 0;
-        for (int low = 0, high = text.Length; low <= high;)
-        {
-            int mid = (low + high) / 2;
-            if (Json(buffers, logEvent, category, Cut(text, mid), full: false).Length <= _maxMessageBytes)
-            {
-                fits = mid;
-                low = mid + 1;
-            }
-            else
-            {
-                high = mid - 1;
-            }
-        }
-
-        return Json(buffers, logEvent, category, Cut(text, fits), full: false);
-    }
-
-    /// <summary>The first <paramref name="length"/> characters and the marker, never splitting a surrogate pair.</summary>
-    private static string Cut(string text, int length)
-    {
-        if (length > 0 && char.IsHighSurrogate(text[length - 1]))
-        {
-            length--;
-        }
-
-        return string.Concat(text.AsSpan(0, length), CloudWatchLogHandlerOptions.TruncationMarker);
     }
 
     private static ReadOnlySpan<char> Trimmed(ThreadBuffers buffers, StringBuilder text)
@@ -136,57 +97,13 @@ internal sealed class SerilogEventFormatter
         return buffers.Chars(line);
     }
 
-    private static ReadOnlySpan<byte> Json(ThreadBuffers buffers, LogEvent logEvent, string category, ReadOnlySpan<char> message, bool full)
+    private static void WriteProperties(Utf8JsonWriter writer, LogEvent logEvent)
     {
-        ArrayBufferWriter<byte> output = buffers.Json;
-        output.ResetWrittenCount();
-        Utf8JsonWriter writer = buffers.Writer;
-        writer.Reset(output);
-        writer.WriteStartObject();
-        writer.WriteString("timestamp"u8, logEvent.Timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
-        writer.WriteString("level"u8, LevelName(logEvent.Level));
-        writer.WriteString("category"u8, category);
-        writer.WriteString("message"u8, message);
-        if (full)
+        foreach (KeyValuePair<string, LogEventPropertyValue> property in logEvent.Properties)
         {
-            writer.WriteString("messageTemplate"u8, logEvent.MessageTemplate.Text);
-            if (logEvent.Properties.Count > 0)
-            {
-                writer.WriteStartObject("properties"u8);
-                foreach (KeyValuePair<string, LogEventPropertyValue> property in logEvent.Properties)
-                {
-                    writer.WritePropertyName(property.Key);
-                    WriteValue(writer, property.Value, depth: 1);
-                }
-
-                writer.WriteEndObject();
-            }
+            writer.WritePropertyName(property.Key);
+            WriteValue(writer, property.Value, depth: 1);
         }
-
-        if (logEvent.Exception is { } exception)
-        {
-            writer.WritePropertyName("exception"u8);
-            if (full)
-            {
-                ExceptionJson.Write(writer, exception);
-            }
-            else
-            {
-                writer.WriteStartObject();
-                writer.WriteString("type"u8, ExceptionChain.TypeName(exception));
-                writer.WriteString("message"u8, Read(() => exception.Message));
-                writer.WriteEndObject();
-            }
-        }
-
-        if (!full)
-        {
-            writer.WriteBoolean("truncated"u8, true);
-        }
-
-        writer.WriteEndObject();
-        writer.Flush();
-        return output.WrittenSpan;
     }
 
     /// <summary>A property value as JSON: scalars as what they are, sequences as arrays, structures and dictionaries as objects.</summary>
@@ -298,10 +215,6 @@ internal sealed class SerilogEventFormatter
         public StringWriter Text { get; } = new(CultureInfo.InvariantCulture);
 
         public StringBuilder Line { get; } = new(256);
-
-        public ArrayBufferWriter<byte> Json { get; } = new(1024);
-
-        public Utf8JsonWriter Writer { get; } = new(Stream.Null, s_writerOptions);
 
         /// <summary>The builder's text as a span over a reused array (a StringBuilder's chunks are not contiguous).</summary>
         public ReadOnlySpan<char> Chars(StringBuilder text)

@@ -83,6 +83,9 @@ public static class ExceptionJson
         writer.WriteEndObject();
     }
 
+    /// <summary>The exception's message, or a note that reading it threw.</summary>
+    internal static string SafeMessage(Exception exception) => Read(() => exception.Message) ?? string.Empty;
+
     private static string? Read(Func<string?> read)
     {
         try

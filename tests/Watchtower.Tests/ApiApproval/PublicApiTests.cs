@@ -37,6 +37,10 @@ public sealed class PublicApiTests
             AllowNamespacePrefixes = ["Serilog"],
         }), "Watchtower.Serilog");
 
+    [Fact]
+    public void WatchtowerNLog_PublicApi_MatchesApproved() =>
+        AssertApproved(typeof(Watchtower.NLog.CloudWatchTarget).Assembly.GeneratePublicApi(new ApiGeneratorOptions { IncludeAssemblyAttributes = false }), "Watchtower.NLog");
+
     private static void AssertApproved(string actual, string name)
     {
         // Not [CallerFilePath]: deterministic CI builds rewrite source paths.

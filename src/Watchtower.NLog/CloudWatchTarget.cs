@@ -1,0 +1,257 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using NLog;
+using NLog.Common;
+using NLog.Layouts;
+using NLog.Targets;
+using Watchtower.Text;
+
+namespace Watchtower.NLog;
+
+/// <summary>
+/// An NLog target that ships each event to CloudWatch Logs through Watchtower's engine (<see cref="CloudWatchLogHandler"/>):
+/// the event is formatted on the logging thread and handed over; batching, the delivery deadline, retries, limits,
+/// metrics and shutdown are the engine's. <c>LogManager.Shutdown()</c> and NLog's flush deliver what is queued.
+/// Option names are the engine's (<see cref="CloudWatchLogHandlerOptions"/>); <see cref="LogGroupName"/>,
+/// <see cref="LogStreamName"/>, <see cref="ServiceUrl"/> and <see cref="Region"/> take NLog layouts.
+/// </summary>
+[Target("CloudWatch")]
+public sealed class CloudWatchTarget : TargetWithContext
+{
+    private readonly ConcurrentDictionary<string, CloudWatchStreamName> _streamsByLogger = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _renderedStreams = new(StringComparer.Ordinal);
+    private CloudWatchLogHandler? _handler;
+    private Func<string, CloudWatchStreamName>? _newStream;
+
+    // Set when LogStreamName is a layout of NLog's own (${logger}): rendered per event, not an engine template.
+    private Layout? _streamLayout;
+
+    /// <summary>Creates the target; configured by NLog from its properties, and started by NLog.</summary>
+    public CloudWatchTarget()
+    {
+        // Every property by default: the message template's values, the scope's and the target's context properties.
+        IncludeEventProperties = true;
+        IncludeScopeProperties = true;
+    }
+
+    /// <summary>The log group (a layout, rendered once at startup). Default <c>watchtower</c>.</summary>
+    public Layout LogGroupName { get; set; } = "watchtower";
+
+    /// <summary>
+    /// The stream name: an NLog layout (<c>app-${logger}</c>, rendered per event), or an engine template
+    /// (<c>{logger_name}</c>, <c>{strftime:%Y-%m-%d}</c> …). Default the engine's
+    /// <c>{machine_name}/{program_name}/{logger_name}/{process_id}</c>.
+    /// </summary>
+    public Layout? LogStreamName { get; set; }
+
+    /// <summary>The endpoint (a layout, e.g. <c>${environment:CW_ENDPOINT}</c>), for a local CloudWatch or a VPC endpoint.</summary>
+    public Layout? ServiceUrl { get; set; }
+
+    /// <summary>The AWS region (a layout); resolved as the AWS SDKs do when unset.</summary>
+    public Layout? Region { get; set; }
+
+    /// <summary>A profile of the shared AWS config and credentials files.</summary>
+    public string? ProfileName { get; set; }
+
+    /// <summary>The delivery deadline. Default 1 minute.</summary>
+    public TimeSpan? SendInterval { get; set; }
+
+    /// <summary>Retention set on the group at startup (one of CloudWatch's values). Default none.</summary>
+    public int? LogGroupRetentionDays { get; set; }
+
+    /// <summary>Create the group at startup. Default true.</summary>
+    public bool CreateLogGroup { get; set; } = true;
+
+    /// <summary>Create streams when CloudWatch says they are missing. Default true.</summary>
+    public bool CreateLogStream { get; set; } = true;
+
+    /// <summary>What a full queue does. Default DropNewest.</summary>
+    public QueueFullMode QueueFullMode { get; set; } = QueueFullMode.DropNewest;
+
+    /// <summary>The queue's memory bound, in bytes as CloudWatch counts them. Default 64 MiB.</summary>
+    public long? QueueByteLimit { get; set; }
+
+    /// <summary>An optional count bound on the queue. Default none.</summary>
+    public int? QueueLimit { get; set; }
+
+    /// <summary>Events per request. Default 10,000.</summary>
+    public int? MaxBatchCount { get; set; }
+
+    /// <summary>Bytes per request, as CloudWatch counts them. Default 1 MiB.</summary>
+    public int? MaxBatchSize { get; set; }
+
+    /// <summary>Bytes per event including CloudWatch's 26. Default 1 MiB.</summary>
+    public int? MaxMessageSize { get; set; }
+
+    /// <summary>How long a batch is retried. Default 10 minutes.</summary>
+    public TimeSpan? RetryTimeLimit { get; set; }
+
+    /// <summary>How long shutdown may take to deliver. Default 10 seconds.</summary>
+    public TimeSpan? ShutdownTimeout { get; set; }
+
+    /// <summary>Requests in flight at once. Default 4.</summary>
+    public int? MaxConcurrentSends { get; set; }
+
+    /// <summary>Also write drop counts into the stream. Default true.</summary>
+    public bool ReportDropsInStream { get; set; } = true;
+
+    /// <summary>False sends each event on the logging thread. Default true.</summary>
+    public bool UseQueues { get; set; } = true;
+
+    /// <summary>JSON (default), Text, or the target's Layout.</summary>
+    public CloudWatchTargetFormat Format { get; set; } = CloudWatchTargetFormat.Json;
+
+    /// <summary>A ready client (code only).</summary>
+    public CloudWatchLogsClient? Client { get; set; }
+
+    /// <summary>The engine behind the target once NLog has started it, for <see cref="CloudWatchLogHandler.FlushAsync"/>.</summary>
+    public CloudWatchLogHandler? Handler => _handler;
+
+    /// <inheritdoc/>
+    protected override void InitializeTarget()
+    {
+        base.InitializeTarget();
+        LogEventInfo none = LogEventInfo.CreateNullEvent();
+        var options = new CloudWatchLogHandlerOptions
+        {
+            CreateLogGroup = CreateLogGroup,
+            CreateLogStream = CreateLogStream,
+            QueueFullMode = QueueFullMode,
+            ReportDropsInStream = ReportDropsInStream,
+            UseQueues = UseQueues,
+            LogGroupRetentionDays = LogGroupRetentionDays,
+            ProfileName = ProfileName,
+            Client = Client,
+            Region = Nonempty(RenderLogEvent(Region, none)),
+            ServiceUrl = Nonempty(RenderLogEvent(ServiceUrl, none)),
+        };
+        try
+        {
+            options.LogGroupName = RenderLogEvent(LogGroupName, none);
+            ConfigureStreams(options);
+            if (SendInterval is { } interval) { options.SendInterval = interval; }
+            if (QueueByteLimit is { } bytes) { options.QueueByteLimit = bytes; }
+            if (QueueLimit is { } count) { options.QueueLimit = count; }
+            if (MaxBatchCount is { } batchCount) { options.MaxBatchCount = batchCount; }
+            if (MaxBatchSize is { } batchSize) { options.MaxBatchSize = batchSize; }
+            if (MaxMessageSize is { } messageSize) { options.MaxMessageSize = messageSize; }
+            if (RetryTimeLimit is { } retry) { options.RetryTimeLimit = retry; }
+            if (ShutdownTimeout is { } shutdown) { options.ShutdownTimeout = shutdown; }
+            if (MaxConcurrentSends is { } sends) { options.MaxConcurrentSends = sends; }
+            _handler = new CloudWatchLogHandler(options);
+        }
+        catch (ArgumentException e)
+        {
+            // NLog's way: with throwConfigExceptions the application fails at startup; without, InternalLogger says why.
+            throw new NLogConfigurationException($"CloudWatch target '{Name}': {e.Message}", e);
+        }
+
+        _newStream = _handler.GetStreamName;
+    }
+
+    /// <inheritdoc/>
+    protected override void Write(LogEventInfo logEvent)
+    {
+        // The engine's own HTTP requests (and anything they log) must never be shipped: each would be a request of its own.
+        if (_handler is not { } handler || CloudWatchLogHandler.IsSenderContext)
+        {
+            return;
+        }
+
+        var timestamp = new DateTimeOffset(logEvent.TimeStamp);
+        string category = logEvent.LoggerName ?? string.Empty;
+        string stream = StreamFor(handler, logEvent, category, timestamp);
+        switch (Format)
+        {
+            case CloudWatchTargetFormat.Layout:
+                handler.EmitText(RenderLogEvent(Layout, logEvent), timestamp, stream);
+                break;
+            case CloudWatchTargetFormat.Text:
+                handler.EmitText(TextLine(logEvent, category, timestamp), timestamp, stream);
+                break;
+            default:
+                IDictionary<string, object?> properties = GetAllProperties(logEvent);
+                ReadOnlySpan<byte> json = JsonEventWriter.ForCurrentThread().Write(
+                    timestamp,
+                    logEvent.Level.Name,
+                    category,
+                    logEvent.FormattedMessage,
+                    logEvent.Message,
+                    logEvent.Exception,
+                    properties,
+                    properties.Count > 0 ? PropertyJson.WriteAll : null,
+                    handler.MaxMessageBytes,
+                    out bool truncated);
+                handler.EmitUtf8(json, timestamp, stream, truncated);
+                break;
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override void FlushAsync(AsyncContinuation asyncContinuation)
+    {
+        if (_handler is not { } handler)
+        {
+            asyncContinuation(null);
+            return;
+        }
+
+        handler.FlushAsync().ContinueWith(static (flushed, state) => ((AsyncContinuation)state!)(flushed.Exception), asyncContinuation, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    /// <inheritdoc/>
+    protected override void CloseTarget()
+    {
+        // Delivers what is queued, within ShutdownTimeout: LogManager.Shutdown() and a closing configuration come here.
+        _handler?.Dispose();
+        _handler = null;
+        base.CloseTarget();
+    }
+
+    private static string? Nonempty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    /// <summary>An engine template goes to the engine; a layout with NLog renderers is rendered per event.</summary>
+    private void ConfigureStreams(CloudWatchLogHandlerOptions options)
+    {
+        _streamLayout = null;
+        if (LogStreamName is null)
+        {
+            return;
+        }
+
+        if (LogStreamName is SimpleLayout { IsFixedText: true } fixedText)
+        {
+            options.LogStreamName = fixedText.FixedText ?? fixedText.Text;
+        }
+        else
+        {
+            _streamLayout = LogStreamName;
+        }
+    }
+
+    private string StreamFor(CloudWatchLogHandler handler, LogEventInfo logEvent, string category, DateTimeOffset timestamp)
+    {
+        if (_streamLayout is null)
+        {
+            return _streamsByLogger.GetOrAdd(category, _newStream!).For(timestamp);
+        }
+
+        // Shared strings for the queue's runs (it compares stream names by reference); the rendering is NLog's.
+        string rendered = RenderLogEvent(_streamLayout, logEvent);
+        return _renderedStreams.Count < 10_000 ? _renderedStreams.GetOrAdd(rendered, rendered) : rendered;
+    }
+
+    private static string TextLine(LogEventInfo logEvent, string category, DateTimeOffset timestamp)
+    {
+        var line = new StringBuilder(128);
+        line.Append(timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture))
+            .Append(' ').Append(logEvent.Level.Name).Append(' ').Append(category).Append(": ").Append(logEvent.FormattedMessage);
+        if (logEvent.Exception is { } exception)
+        {
+            line.Append(" | ").Append(ExceptionChain.TypeName(exception)).Append(": ").Append(exception.Message);
+        }
+
+        return line.ToString();
+    }
+}
