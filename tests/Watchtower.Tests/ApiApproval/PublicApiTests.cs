@@ -41,6 +41,10 @@ public sealed class PublicApiTests
     public void WatchtowerNLog_PublicApi_MatchesApproved() =>
         AssertApproved(typeof(Watchtower.NLog.CloudWatchTarget).Assembly.GeneratePublicApi(new ApiGeneratorOptions { IncludeAssemblyAttributes = false }), "Watchtower.NLog");
 
+    [Fact]
+    public void WatchtowerLog4Net_PublicApi_MatchesApproved() =>
+        AssertApproved(typeof(Watchtower.Log4Net.CloudWatchAppender).Assembly.GeneratePublicApi(new ApiGeneratorOptions { IncludeAssemblyAttributes = false }), "Watchtower.Log4Net");
+
     private static void AssertApproved(string actual, string name)
     {
         // Not [CallerFilePath]: deterministic CI builds rewrite source paths.

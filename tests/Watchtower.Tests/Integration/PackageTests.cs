@@ -27,7 +27,7 @@ public sealed class PackageTests(MotoFixture moto, ITestOutputHelper output)
         string artifacts = Path.Combine(root, "artifacts", "package-test-" + version);
         try
         {
-            foreach (string project in new[] { "src/Watchtower", "src/Watchtower.Extensions.Logging", "src/Watchtower.Serilog", "src/Watchtower.NLog" })
+            foreach (string project in new[] { "src/Watchtower", "src/Watchtower.Extensions.Logging", "src/Watchtower.Serilog", "src/Watchtower.NLog", "src/Watchtower.Log4Net" })
             {
                 await RunAsync("dotnet", ["pack", Path.Combine(root, project), "-c", "Release", "-o", feed, "-p:Version=" + version, "--artifacts-path", artifacts, "-nologo"], folder.Path);
             }
@@ -40,7 +40,7 @@ public sealed class PackageTests(MotoFixture moto, ITestOutputHelper output)
             }
         }
 
-        foreach (string id in new[] { "Watchtower", "Watchtower.Extensions.Logging", "Watchtower.Serilog", "Watchtower.NLog" })
+        foreach (string id in new[] { "Watchtower", "Watchtower.Extensions.Logging", "Watchtower.Serilog", "Watchtower.NLog", "Watchtower.Log4Net" })
         {
             using ZipArchive package = ZipFile.OpenRead(Path.Combine(feed, $"{id}.{version}.nupkg"));
             string[] entries = package.Entries.Select(e => e.FullName).ToArray();

@@ -2,20 +2,24 @@ using System.Collections;
 using System.Globalization;
 using System.Text.Json;
 
-namespace Watchtower.NLog;
+namespace Watchtower.Text;
 
 /// <summary>
-/// NLog's property values as JSON: numbers, booleans, strings, times and GUIDs as what they are; dictionaries as objects;
+/// Property values of any logging framework as JSON, for adapters whose values are plain objects (NLog's, log4net's): numbers, booleans, strings, times and GUIDs as what they are; dictionaries as objects;
 /// other sequences as arrays; anything else as its string form (no reflection, so the same under trimming and AOT).
 /// Never throws: a value whose ToString or enumeration throws is written as a note saying so.
 /// </summary>
-internal static class PropertyJson
+public static class PropertyJson
 {
     private const int MaxDepth = 8;
 
     /// <summary>Writes every property into the open <c>properties</c> object.</summary>
-    public static void WriteAll(Utf8JsonWriter writer, IDictionary<string, object?> properties)
+    /// <param name="writer">The writer, inside an object.</param>
+    /// <param name="properties">The properties' names and values.</param>
+    public static void WriteAll(Utf8JsonWriter writer, IEnumerable<KeyValuePair<string, object?>> properties)
     {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(properties);
         foreach (KeyValuePair<string, object?> property in properties)
         {
             writer.WritePropertyName(property.Key);
@@ -23,11 +27,20 @@ internal static class PropertyJson
         }
     }
 
+    /// <summary>Writes one value as the writer's next value.</summary>
+    /// <param name="writer">The writer, where a value is due.</param>
+    /// <param name="value">The value.</param>
+    public static void WriteValue(Utf8JsonWriter writer, object? value)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        Write(writer, value, depth: 1);
+    }
+
     private static void Write(Utf8JsonWriter writer, object? value, int depth)
     {
         try
         {
-            WriteValue(writer, value, depth);
+            WriteAny(writer, value, depth);
         }
         catch (Exception e)
         {
@@ -35,7 +48,7 @@ internal static class PropertyJson
         }
     }
 
-    private static void WriteValue(Utf8JsonWriter writer, object? value, int depth)
+    private static void WriteAny(Utf8JsonWriter writer, object? value, int depth)
     {
         switch (value)
         {
