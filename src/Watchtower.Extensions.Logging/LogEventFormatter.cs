@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Text;
 using System.Collections;
 using System.Globalization;
@@ -17,8 +16,6 @@ namespace Watchtower.Extensions.Logging;
 internal sealed class LogEventFormatter
 {
     private const string OriginalFormatKey = "{OriginalFormat}";
-
-    private static SecondPrefix? s_secondPrefix;
 
     private readonly CloudWatchLogFormat _format;
     private readonly bool _includeScopes;
@@ -398,38 +395,7 @@ internal sealed class LogEventFormatter
     /// Events come many to a second, so the part up to the second is made once per second and copied.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void WriteIsoTimestamp(Span<byte> text, DateTime utc)
-    {
-        long ticks = utc.Ticks;
-        long second = ticks / TimeSpan.TicksPerSecond;
-        SecondPrefix? prefix = Volatile.Read(ref s_secondPrefix);
-        if (prefix is null || prefix.Second != second)
-        {
-            prefix = new SecondPrefix(second, utc);
-            Volatile.Write(ref s_secondPrefix, prefix);
-        }
-
-        prefix.Text.CopyTo(text);
-        int ms = (int)(ticks % TimeSpan.TicksPerSecond / TimeSpan.TicksPerMillisecond);
-        text[20] = (byte)('0' + (ms / 100));
-        text[21] = (byte)('0' + (ms / 10 % 10));
-        text[22] = (byte)('0' + (ms % 10));
-        text[23] = (byte)'Z';
-    }
-
-    /// <summary>yyyy-MM-ddTHH:mm:ss. for one second.</summary>
-    private sealed class SecondPrefix
-    {
-        public SecondPrefix(long second, DateTime utc)
-        {
-            Second = second;
-            utc.TryFormat(Text, out _, "yyyy-MM-dd'T'HH:mm:ss'.'", CultureInfo.InvariantCulture);
-        }
-
-        public long Second { get; }
-
-        public byte[] Text { get; } = new byte[20];
-    }
+    private static void WriteIsoTimestamp(Span<byte> text, DateTime utc) => IsoTimestamp.Write(text, utc);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static ReadOnlySpan<byte> LevelName(LogLevel level) => level switch

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text.Json;
 
 namespace Watchtower.Text;
@@ -111,9 +110,9 @@ public sealed class JsonEventWriter
         Utf8JsonWriter writer = _writer;
         writer.Reset(_output);
         writer.WriteStartObject();
-        Span<char> stamp = stackalloc char[24];
-        fields.Timestamp.UtcDateTime.TryFormat(stamp, out int written, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-        writer.WriteString("timestamp"u8, stamp[..written]);
+        Span<byte> stamp = stackalloc byte[IsoTimestamp.Length];
+        IsoTimestamp.Write(stamp, fields.Timestamp.UtcDateTime);
+        writer.WriteString("timestamp"u8, stamp);
         writer.WriteString("level"u8, fields.Level);
         writer.WriteString("category"u8, fields.Category);
         writer.WriteString("message"u8, message);
