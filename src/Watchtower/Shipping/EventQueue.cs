@@ -420,7 +420,7 @@ internal sealed class EventQueue
         }
 
         // Chunks are written before they are read, so they need not be zeroed.
-        Chunk next = _free.Count > 0 ? _free.Pop() : new Chunk(GC.AllocateUninitializedArray<byte>(ChunkSize));
+        Chunk next = _free.Count > 0 ? _free.Pop() : new Chunk(GC.AllocateUninitializedArray<byte>(ChunkSize, pinned: true));
         _chunks.Enqueue(next);
         _writeChunk = next;
         return next;
