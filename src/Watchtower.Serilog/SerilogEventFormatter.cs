@@ -160,29 +160,8 @@ internal sealed class SerilogEventFormatter
         }
     }
 
-    private static void WriteScalar(Utf8JsonWriter writer, object? value)
-    {
-        switch (value)
-        {
-            case null: writer.WriteNullValue(); break;
-            case string s: writer.WriteStringValue(s); break;
-            case bool b: writer.WriteBooleanValue(b); break;
-            case int i: writer.WriteNumberValue(i); break;
-            case long l: writer.WriteNumberValue(l); break;
-            case short s16: writer.WriteNumberValue(s16); break;
-            case byte u8: writer.WriteNumberValue(u8); break;
-            case uint u32: writer.WriteNumberValue(u32); break;
-            case ulong u64: writer.WriteNumberValue(u64); break;
-            case decimal m: writer.WriteNumberValue(m); break;
-            case double d when double.IsFinite(d): writer.WriteNumberValue(d); break;
-            case float f when float.IsFinite(f): writer.WriteNumberValue(f); break;
-            case DateTime t: writer.WriteStringValue(t.ToString("O", CultureInfo.InvariantCulture)); break;
-            case DateTimeOffset t: writer.WriteStringValue(t.ToString("O", CultureInfo.InvariantCulture)); break;
-            case Guid g: writer.WriteStringValue(g); break;
-            case TimeSpan span: writer.WriteStringValue(span.ToString("c", CultureInfo.InvariantCulture)); break;
-            default: writer.WriteStringValue(Read(() => Convert.ToString(value, CultureInfo.InvariantCulture))); break;
-        }
-    }
+    // Scalars are plain values (numbers, strings, times, GUIDs …): written by the rules every adapter shares.
+    private static void WriteScalar(Utf8JsonWriter writer, object? value) => PropertyJson.WriteValue(writer, value);
 
     private static string LevelName(LogEventLevel level) => level switch
     {

@@ -51,7 +51,7 @@ public sealed class Log4NetMotoTests(MotoFixture moto) : IClassFixture<MotoFixtu
         repository.Shutdown(); // what LogManager.Shutdown() does: delivers everything, with a 10-minute send interval
         GlobalContext.Properties.Remove("Application");
 
-        List<JsonElement> events = await EventsAsync(client, group, "app-Orders");
+        List<JsonElement> events = await MotoFixture.JsonEventsAsync(client, group, "app-Orders");
         Assert.Equal(1001, events.Count);
         for (int i = 0; i < 1000; i++)
         {
@@ -118,15 +118,4 @@ public sealed class Log4NetMotoTests(MotoFixture moto) : IClassFixture<MotoFixtu
         ["AWS_ACCESS_KEY_ID"] = "testing-access-key",
         ["AWS_SECRET_ACCESS_KEY"] = "testing-secret-key",
     });
-
-    private static async Task<List<JsonElement>> EventsAsync(CloudWatchLogsClient client, string group, string stream)
-    {
-        var events = new List<JsonElement>();
-        await foreach (OutputLogEvent e in client.EnumerateLogEventsAsync(new GetLogEventsRequest { LogGroupName = group, LogStreamName = stream, StartFromHead = true }))
-        {
-            events.Add(JsonDocument.Parse(e.Message).RootElement.Clone());
-        }
-
-        return events;
-    }
 }

@@ -50,7 +50,7 @@ public sealed class NLogMotoTests(MotoFixture moto) : IClassFixture<MotoFixture>
         orders.Error(new InvalidOperationException("card declined", new TimeoutException("gateway")), "Payment {OrderId} failed", 7);
         factory.Shutdown(); // delivers everything, with a 10-minute send interval
 
-        List<JsonElement> events = await EventsAsync(client, group, "app-Orders");
+        List<JsonElement> events = await MotoFixture.JsonEventsAsync(client, group, "app-Orders");
         Assert.Equal(1001, events.Count);
         for (int i = 0; i < 1000; i++)
         {
@@ -94,7 +94,7 @@ public sealed class NLogMotoTests(MotoFixture moto) : IClassFixture<MotoFixture>
 
         factory.Flush(TimeSpan.FromSeconds(30));
 
-        Assert.Single(await EventsAsync(client, group, "fixed"));
+        Assert.Single(await MotoFixture.JsonEventsAsync(client, group, "fixed"));
         factory.Shutdown();
     }
 
@@ -127,7 +127,7 @@ public sealed class NLogMotoTests(MotoFixture moto) : IClassFixture<MotoFixture>
         }
 
         LogManager.Shutdown();
-        JsonElement e = Assert.Single(await EventsAsync(client, group, typeof(NLogMotoTests).FullName!));
+        JsonElement e = Assert.Single(await MotoFixture.JsonEventsAsync(client, group, typeof(NLogMotoTests).FullName!));
         Assert.Equal("Shipped 3 items", e.GetProperty("message").GetString());
         Assert.Equal(3, e.GetProperty("properties").GetProperty("Count").GetInt32());
     }
@@ -166,16 +166,5 @@ public sealed class NLogMotoTests(MotoFixture moto) : IClassFixture<MotoFixture>
         {
             yield return next;
         }
-    }
-
-    private static async Task<List<JsonElement>> EventsAsync(CloudWatchLogsClient client, string group, string stream)
-    {
-        var events = new List<JsonElement>();
-        await foreach (OutputLogEvent e in client.EnumerateLogEventsAsync(new GetLogEventsRequest { LogGroupName = group, LogStreamName = stream, StartFromHead = true }))
-        {
-            events.Add(JsonDocument.Parse(e.Message).RootElement.Clone());
-        }
-
-        return events;
     }
 }

@@ -62,7 +62,7 @@ public sealed class SerilogMotoTests(MotoFixture moto) : IClassFixture<MotoFixtu
         orders.Error(new InvalidOperationException("card declined", new TimeoutException("gateway")), "Payment {OrderId} failed", 7);
         logger.Dispose(); // what Log.CloseAndFlush() does: delivers everything, with a 10-minute send interval
 
-        List<JsonElement> events = await EventsAsync(client, group, "svc-Orders");
+        List<JsonElement> events = await MotoFixture.JsonEventsAsync(client, group, "svc-Orders");
         Assert.Equal(1001, events.Count);
         for (int i = 0; i < 1000; i++)
         {
@@ -101,16 +101,5 @@ public sealed class SerilogMotoTests(MotoFixture moto) : IClassFixture<MotoFixtu
         string message = (thrown.InnerException ?? thrown).Message;
         Assert.Contains("LogGroupName", message, StringComparison.Ordinal);
         Assert.Contains("LogGroupRetentionDays", message, StringComparison.Ordinal);
-    }
-
-    private static async Task<List<JsonElement>> EventsAsync(CloudWatchLogsClient client, string group, string stream)
-    {
-        var events = new List<JsonElement>();
-        await foreach (OutputLogEvent e in client.EnumerateLogEventsAsync(new GetLogEventsRequest { LogGroupName = group, LogStreamName = stream, StartFromHead = true }))
-        {
-            events.Add(JsonDocument.Parse(e.Message).RootElement.Clone());
-        }
-
-        return events;
     }
 }

@@ -17,6 +17,18 @@ public sealed class MotoFixture : IDisposable
         Credentials = new BasicAWSCredentials("testing-access-key", "testing-secret-key"),
     });
 
+    /// <summary>Every event of a stream, in order, each message parsed as JSON.</summary>
+    public static async Task<List<System.Text.Json.JsonElement>> JsonEventsAsync(CloudWatchLogsClient client, string group, string stream)
+    {
+        var events = new List<System.Text.Json.JsonElement>();
+        await foreach (OutputLogEvent e in client.EnumerateLogEventsAsync(new GetLogEventsRequest { LogGroupName = group, LogStreamName = stream, StartFromHead = true }))
+        {
+            events.Add(System.Text.Json.JsonDocument.Parse(e.Message).RootElement.Clone());
+        }
+
+        return events;
+    }
+
     /// <summary>A log group name no other test uses.</summary>
     public static string UniqueGroupName(string purpose) => $"/watchtower/tests/{purpose}/{Guid.NewGuid():N}";
 
