@@ -124,7 +124,7 @@ internal sealed class LogEventFormatter
     {
         JsonLayout layout = JsonLayout.Empty;
         into.Append("{\"timestamp\":\""u8);
-        WriteIsoTimestamp(into.GetSpan(24), timestamp.UtcDateTime);
+        IsoTimestamp.Write(into.GetSpan(IsoTimestamp.Length), timestamp.UtcDateTime);
         into.Advance(24);
         into.Append("\",\"level\":\""u8);
         into.Append(LevelName(level));
@@ -353,7 +353,7 @@ internal sealed class LogEventFormatter
         // The timestamp, then " Level Category" as the logger keeps it ready for each level.
         ReadOnlySpan<byte> levelAndCategory = category.LevelAndCategory(level);
         Span<byte> start = line.GetSpan(24 + levelAndCategory.Length);
-        WriteIsoTimestamp(start, timestamp.UtcDateTime);
+        IsoTimestamp.Write(start, timestamp.UtcDateTime);
         levelAndCategory.CopyTo(start[24..]);
         line.Advance(24 + levelAndCategory.Length);
         if (eventId.Id != 0 || !string.IsNullOrEmpty(eventId.Name))
@@ -389,13 +389,6 @@ internal sealed class LogEventFormatter
             line.AppendOneLine(SafeDescribe(exception));
         }
     }
-
-    /// <summary>
-    /// Writes yyyy-MM-ddTHH:mm:ss.fffZ (24 bytes) without a format string to parse: this runs on the caller's thread.
-    /// Events come many to a second, so the part up to the second is made once per second and copied.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void WriteIsoTimestamp(Span<byte> text, DateTime utc) => IsoTimestamp.Write(text, utc);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static ReadOnlySpan<byte> LevelName(LogLevel level) => level switch

@@ -239,6 +239,12 @@ public sealed class CloudWatchTarget : TargetWithContext
 
         // Shared strings for the queue's runs (it compares stream names by reference); the rendering is NLog's.
         string rendered = RenderLogEvent(_streamLayout, logEvent);
+        if (_renderedStreams.TryGetValue(rendered, out string? shared))
+        {
+            return shared;
+        }
+
+        // ConcurrentDictionary.Count takes every lock: asked only for a name not seen before, never per event.
         return _renderedStreams.Count < 10_000 ? _renderedStreams.GetOrAdd(rendered, rendered) : rendered;
     }
 

@@ -20,8 +20,9 @@ internal sealed class ProcessEndHooks : IDisposable
     private readonly ShippingLog _log;
     private readonly TimeProvider _clock;
     private readonly TimeSpan _shutdownTimeout;
+
+    // Null without a background sender: then only the exit is hooked.
     private readonly TerminationSignals? _signals;
-    private readonly bool _deliversOnCrash;
     private long _dyingDeadline;
 
     /// <param name="shutdown">Disposes the handler (on process exit).</param>
@@ -38,8 +39,8 @@ internal sealed class ProcessEndHooks : IDisposable
     /// </param>
     public ProcessEndHooks(Action shutdown, Func<Task> flush, Func<bool> isRunning, Func<bool> enterDying, DeliveryLedger ledger, ShippingLog log, TimeProvider clock, TimeSpan shutdownTimeout, bool hasSender)
     {
-        (_shutdown, _flush, _isRunning, _enterDying, _ledger, _log, _clock, _shutdownTimeout, _deliversOnCrash) =
-            (shutdown, flush, isRunning, enterDying, ledger, log, clock, shutdownTimeout, hasSender);
+        (_shutdown, _flush, _isRunning, _enterDying, _ledger, _log, _clock, _shutdownTimeout) =
+            (shutdown, flush, isRunning, enterDying, ledger, log, clock, shutdownTimeout);
         if (hasSender)
         {
             _signals = TerminationSignals.Register(OnTerminationSignal);
@@ -77,10 +78,10 @@ internal sealed class ProcessEndHooks : IDisposable
     public void Dispose()
     {
         AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
-        if (_deliversOnCrash)
+        if (_signals is not null)
         {
             AppDomain.CurrentDomain.UnhandledException -= OnUnhandledException;
-            _signals?.Dispose();
+            _signals.Dispose();
         }
     }
 
