@@ -386,7 +386,7 @@ internal sealed class LogEventFormatter
         if (exception is not null)
         {
             line.Append(" | "u8);
-            line.AppendOneLine(SafeDescribe(exception));
+            line.AppendOneLine(ExceptionText.Describe(exception));
         }
     }
 
@@ -402,16 +402,4 @@ internal sealed class LogEventFormatter
         LogLevel.None => "None"u8,
         _ => System.Text.Encoding.UTF8.GetBytes(level.ToString()), // not a defined level: its number, as before
     };
-
-    private static string SafeDescribe(Exception exception)
-    {
-        try
-        {
-            return ExceptionText.Describe(exception);
-        }
-        catch (Exception e)
-        {
-            return $"{ExceptionChain.TypeName(exception)} [could not be described: {e.GetType().Name}]";
-        }
-    }
 }

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using log4net.Appender;
 using log4net.Core;
@@ -163,7 +161,7 @@ public sealed class CloudWatchAppender : AppenderSkeleton
         string level = loggingEvent.Level?.Name ?? string.Empty;
         if (Format == CloudWatchAppenderFormat.Text)
         {
-            handler.EmitText(TextLine(timestamp, level, category, message, loggingEvent.ExceptionObject), timestamp, stream);
+            handler.EmitText(TextEventLine.ForCurrentThread().Write(timestamp, level, category, message, loggingEvent.ExceptionObject), timestamp, stream);
             return;
         }
 
@@ -192,24 +190,11 @@ public sealed class CloudWatchAppender : AppenderSkeleton
     /// <summary>The event's own properties and the contexts', as log4net merges them (the event's win).</summary>
     private static void WriteProperties(Utf8JsonWriter writer, LoggingEvent loggingEvent)
     {
-        PropertiesDictionary properties = loggingEvent.GetProperties();
-        foreach (string key in properties.GetKeys())
+        // Pairs, not GetKeys() and a lookup per key: no array of names and one hash lookup fewer per property.
+        foreach (KeyValuePair<string, object?> property in loggingEvent.GetProperties())
         {
-            writer.WritePropertyName(key);
-            PropertyJson.WriteValue(writer, properties[key]);
+            writer.WritePropertyName(property.Key);
+            PropertyJson.WriteValue(writer, property.Value);
         }
-    }
-
-    private static string TextLine(DateTimeOffset timestamp, string level, string category, string message, Exception? exception)
-    {
-        var line = new StringBuilder(128);
-        line.Append(timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture))
-            .Append(' ').Append(level).Append(' ').Append(category).Append(": ").Append(message);
-        if (exception is not null)
-        {
-            line.Append(" | ").Append(ExceptionChain.TypeName(exception)).Append(": ").Append(exception.Message);
-        }
-
-        return line.ToString();
     }
 }

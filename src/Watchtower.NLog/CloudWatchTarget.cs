@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
-using System.Globalization;
-using System.Text;
+using System.Text.Json;
 using NLog;
 using NLog.Common;
 using NLog.Layouts;
@@ -19,6 +18,14 @@ namespace Watchtower.NLog;
 [Target("CloudWatch")]
 public sealed class CloudWatchTarget : TargetWithContext
 {
+    private const int MaxLentProperties = 256;
+
+    [ThreadStatic]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "t_ marks a thread-static field, as in dotnet/runtime.")]
+    private static Dictionary<string, object?>? t_properties;
+
+    private static readonly Action<Utf8JsonWriter, IDictionary<string, object?>> s_writeLent = WriteLent;
+
     private readonly ConcurrentDictionary<string, CloudWatchStreamName> _streamsByLogger = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _renderedStreams = new(StringComparer.Ordinal);
     private CloudWatchLogHandler? _handler;
@@ -168,23 +175,55 @@ public sealed class CloudWatchTarget : TargetWithContext
                 handler.EmitText(RenderLogEvent(Layout, logEvent), timestamp, stream);
                 break;
             case CloudWatchTargetFormat.Text:
-                handler.EmitText(TextLine(logEvent, category, timestamp), timestamp, stream);
+                handler.EmitText(TextEventLine.ForCurrentThread().Write(timestamp, logEvent.Level.Name, category, logEvent.FormattedMessage, logEvent.Exception), timestamp, stream);
                 break;
             default:
-                IDictionary<string, object?> properties = GetAllProperties(logEvent);
-                ReadOnlySpan<byte> json = JsonEventWriter.ForCurrentThread().Write(
-                    timestamp,
-                    logEvent.Level.Name,
-                    category,
-                    logEvent.FormattedMessage,
-                    logEvent.Message,
-                    logEvent.Exception,
-                    properties,
-                    properties.Count > 0 ? PropertyJson.WriteAll : null,
-                    handler.MaxMessageBytes,
-                    out bool truncated);
-                handler.EmitUtf8(json, timestamp, stream, truncated);
+                WriteJson(handler, logEvent, category, timestamp, stream);
                 break;
+        }
+    }
+
+    private void WriteJson(CloudWatchLogHandler handler, LogEventInfo logEvent, string category, DateTimeOffset timestamp, string stream)
+    {
+        // NLog collects the event's, the scope's and the target's properties into a dictionary we lend it, one per
+        // thread and cleared after use, instead of a new one per event. Taken out while in use: a property whose
+        // ToString logs through NLog on this thread gets a fresh one rather than ours mid-write.
+        Dictionary<string, object?> properties = t_properties ?? new Dictionary<string, object?>(StringComparer.Ordinal);
+        t_properties = null;
+        try
+        {
+            IDictionary<string, object?> all = GetAllProperties(logEvent, properties);
+            ReadOnlySpan<byte> json = JsonEventWriter.ForCurrentThread().Write(
+                timestamp,
+                logEvent.Level.Name,
+                category,
+                logEvent.FormattedMessage,
+                logEvent.Message,
+                logEvent.Exception,
+                all,
+                all.Count == 0 ? null : ReferenceEquals(all, properties) ? s_writeLent : PropertyJson.WriteAll,
+                handler.MaxMessageBytes,
+                out bool truncated);
+            handler.EmitUtf8(json, timestamp, stream, truncated);
+        }
+        finally
+        {
+            // A dictionary grown by one unusual event is not kept for the thread's life.
+            if (properties.Count <= MaxLentProperties)
+            {
+                properties.Clear();
+                t_properties = properties;
+            }
+        }
+    }
+
+    /// <summary>The lent dictionary's properties, enumerated without boxing its enumerator.</summary>
+    private static void WriteLent(Utf8JsonWriter writer, IDictionary<string, object?> properties)
+    {
+        foreach (KeyValuePair<string, object?> property in (Dictionary<string, object?>)properties)
+        {
+            writer.WritePropertyName(property.Key);
+            PropertyJson.WriteValue(writer, property.Value);
         }
     }
 
@@ -246,18 +285,5 @@ public sealed class CloudWatchTarget : TargetWithContext
 
         // ConcurrentDictionary.Count takes every lock: asked only for a name not seen before, never per event.
         return _renderedStreams.Count < 10_000 ? _renderedStreams.GetOrAdd(rendered, rendered) : rendered;
-    }
-
-    private static string TextLine(LogEventInfo logEvent, string category, DateTimeOffset timestamp)
-    {
-        var line = new StringBuilder(128);
-        line.Append(timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture))
-            .Append(' ').Append(logEvent.Level.Name).Append(' ').Append(category).Append(": ").Append(logEvent.FormattedMessage);
-        if (logEvent.Exception is { } exception)
-        {
-            line.Append(" | ").Append(ExceptionChain.TypeName(exception)).Append(": ").Append(exception.Message);
-        }
-
-        return line.ToString();
     }
 }

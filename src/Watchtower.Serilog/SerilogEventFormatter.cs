@@ -55,7 +55,7 @@ internal sealed class SerilogEventFormatter
         ReadOnlySpan<char> message = buffers.Chars(text.GetStringBuilder());
         if (_format == CloudWatchSinkFormat.Text)
         {
-            handler.EmitText(TextLine(buffers, logEvent, category, message), logEvent.Timestamp, stream);
+            handler.EmitText(TextEventLine.ForCurrentThread().Write(logEvent.Timestamp, LevelName(logEvent.Level), category, message, logEvent.Exception), logEvent.Timestamp, stream);
             return;
         }
 
@@ -77,24 +77,6 @@ internal sealed class SerilogEventFormatter
     {
         ReadOnlySpan<char> chars = buffers.Chars(text);
         return chars.TrimEnd("\r\n");
-    }
-
-    private static ReadOnlySpan<char> TextLine(ThreadBuffers buffers, LogEvent logEvent, string category, ReadOnlySpan<char> message)
-    {
-        StringBuilder line = buffers.Line.Clear();
-        line.Append(logEvent.Timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture))
-            .Append(' ').Append(logEvent.Level.ToString()).Append(' ').Append(category).Append(": ").Append(message);
-        if (logEvent.Exception is { } exception)
-        {
-            line.Append(" | ").Append(ExceptionChain.TypeName(exception)).Append(": ").Append(Read(() => exception.Message));
-            IReadOnlyList<Exception> inners = ExceptionChain.InnersOf(exception);
-            for (int depth = 1; inners.Count > 0 && depth <= MaxDepth; depth++, inners = ExceptionChain.InnersOf(inners[0]))
-            {
-                line.Append(" ---> ").Append(ExceptionChain.TypeName(inners[0])).Append(": ").Append(Read(() => inners[0].Message));
-            }
-        }
-
-        return buffers.Chars(line);
     }
 
     private static void WriteProperties(Utf8JsonWriter writer, LogEvent logEvent)
@@ -192,8 +174,6 @@ internal sealed class SerilogEventFormatter
         private char[] _chars = new char[1024];
 
         public StringWriter Text { get; } = new(CultureInfo.InvariantCulture);
-
-        public StringBuilder Line { get; } = new(256);
 
         /// <summary>The builder's text as a span over a reused array (a StringBuilder's chunks are not contiguous).</summary>
         public ReadOnlySpan<char> Chars(StringBuilder text)
