@@ -209,6 +209,9 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     /// </summary>
     public static bool IsSenderContext => SenderScope.IsActive;
 
+    /// <summary>What has become of the events given so far: accepted, delivered, dropped by reason. A snapshot.</summary>
+    public DeliveryReport GetReport() => new(_log.Metrics);
+
     // For tests, which read the parts through extension members of their own (tests/Support/HandlerInspection.cs).
     internal HandlerMetrics Metrics => _log.Metrics;
 

@@ -390,6 +390,51 @@ public sealed class CloudWatchLogsClient : IDisposable
         while (page.NextToken is not null);
     }
 
+    /// <summary>Starts a Logs Insights query (StartQuery); read its rows with <see cref="GetQueryResultsAsync"/>.</summary>
+    /// <param name="request">The groups, the time range and the query.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The query's id.</returns>
+    /// <exception cref="CloudWatchLogsException">The call failed: a malformed query gives <see cref="CloudWatchErrorKind.InvalidParameter"/> (code <c>MalformedQueryException</c>).</exception>
+    public async Task<string> StartQueryAsync(StartQueryRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentException.ThrowIfNullOrWhiteSpace(request.QueryString, nameof(request.QueryString));
+        StartQueryResponse response = await InvokeAsync(
+            "StartQuery",
+            Serialize(request, CloudWatchJsonContext.Default.StartQueryRequest),
+            CloudWatchJsonContext.Default.StartQueryResponse,
+            cancellationToken).ConfigureAwait(false);
+        return response.QueryId;
+    }
+
+    /// <summary>Reads a query's state and the rows found so far (GetQueryResults).</summary>
+    /// <param name="queryId">The id <see cref="StartQueryAsync"/> returned.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public Task<GetQueryResultsResponse> GetQueryResultsAsync(string queryId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(queryId);
+        return InvokeAsync(
+            "GetQueryResults",
+            Serialize(new QueryIdBody(queryId), CloudWatchJsonContext.Default.QueryIdBody),
+            CloudWatchJsonContext.Default.GetQueryResultsResponse,
+            cancellationToken);
+    }
+
+    /// <summary>Stops a running query (StopQuery), so that it reads (and costs) no more.</summary>
+    /// <param name="queryId">The id <see cref="StartQueryAsync"/> returned.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Whether a running query was stopped (false when it had already finished).</returns>
+    public async Task<bool> StopQueryAsync(string queryId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(queryId);
+        StopQueryResponseBody response = await InvokeAsync(
+            "StopQuery",
+            Serialize(new QueryIdBody(queryId), CloudWatchJsonContext.Default.QueryIdBody),
+            CloudWatchJsonContext.Default.StopQueryResponseBody,
+            cancellationToken).ConfigureAwait(false);
+        return response.Success;
+    }
+
     /// <summary>Deletes a log group and all its streams and events (DeleteLogGroup).</summary>
     /// <param name="logGroupName">The group.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

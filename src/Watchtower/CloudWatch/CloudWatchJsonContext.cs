@@ -25,6 +25,11 @@ namespace Watchtower.CloudWatch;
 [JsonSerializable(typeof(GetLogEventsResponse))]
 [JsonSerializable(typeof(FilterLogEventsRequest))]
 [JsonSerializable(typeof(FilterLogEventsResponse))]
+[JsonSerializable(typeof(StartQueryRequest))]
+[JsonSerializable(typeof(StartQueryResponse))]
+[JsonSerializable(typeof(QueryIdBody))]
+[JsonSerializable(typeof(GetQueryResultsResponse))]
+[JsonSerializable(typeof(StopQueryResponseBody))]
 internal sealed partial class CloudWatchJsonContext : JsonSerializerContext
 {
 }

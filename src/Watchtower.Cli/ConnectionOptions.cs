@@ -1,0 +1,44 @@
+using System.CommandLine;
+
+namespace Watchtower.Cli;
+
+/// <summary>
+/// The options every command shares, as the AWS CLI names them: <c>--profile</c>, <c>--region</c>,
+/// <c>--endpoint-url</c>. Unset, each falls back as the AWS CLI does (AWS_PROFILE, AWS_REGION / AWS_DEFAULT_REGION and
+/// the profile's region, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS / AWS_ENDPOINT_URL), through the library's own resolution.
+/// </summary>
+internal sealed class ConnectionOptions
+{
+    public Option<string?> Profile { get; } = new("--profile") { Description = "A profile of ~/.aws/config and ~/.aws/credentials (default: AWS_PROFILE, else the default chain).", Recursive = true };
+
+    public Option<string?> Region { get; } = new("--region") { Description = "The AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, or the profile's).", Recursive = true };
+
+    public Option<string?> EndpointUrl { get; } = new("--endpoint-url") { Description = "The CloudWatch Logs endpoint, for a local emulator or a VPC endpoint.", Recursive = true };
+
+    public void AddTo(RootCommand root)
+    {
+        root.Options.Add(Profile);
+        root.Options.Add(Region);
+        root.Options.Add(EndpointUrl);
+    }
+
+    public CloudWatchLogsClientOptions ClientOptions(ParseResult parsed) => new()
+    {
+        ProfileName = parsed.GetValue(Profile),
+        Region = parsed.GetValue(Region),
+        ServiceUrl = parsed.GetValue(EndpointUrl),
+    };
+
+    /// <summary>A client for the command; its setting errors (no region, a missing profile) become one line each.</summary>
+    public CloudWatchLogsClient CreateClient(ParseResult parsed, CliConsole console)
+    {
+        try
+        {
+            return new CloudWatchLogsClient(ClientOptions(parsed), console.Transport);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException(e.Message, ExitCodes.Usage);
+        }
+    }
+}

@@ -1,0 +1,4 @@
+namespace Watchtower.CloudWatch;
+
+/// <summary>A request naming only a query (GetQueryResults, StopQuery).</summary>
+internal sealed record QueryIdBody(string QueryId);
