@@ -22,10 +22,12 @@ internal sealed class ConnectionOptions
         root.Options.Add(EndpointUrl);
     }
 
-    public CloudWatchLogsClientOptions ClientOptions(ParseResult parsed) => new()
+    public CloudWatchLogsClientOptions ClientOptions(ParseResult parsed, CliConsole console) => new()
     {
         ProfileName = parsed.GetValue(Profile),
-        Region = parsed.GetValue(Region),
+        // The AWS CLI reads AWS_DEFAULT_REGION after AWS_REGION and before the profile; the SDK's chain does not.
+        Region = parsed.GetValue(Region)
+            ?? (string.IsNullOrEmpty(console.Environment("AWS_REGION")) && console.Environment("AWS_DEFAULT_REGION") is { Length: > 0 } region ? region : null),
         ServiceUrl = parsed.GetValue(EndpointUrl),
     };
 
@@ -34,7 +36,7 @@ internal sealed class ConnectionOptions
     {
         try
         {
-            return new CloudWatchLogsClient(ClientOptions(parsed), console.Transport);
+            return new CloudWatchLogsClient(ClientOptions(parsed, console), console.Transport);
         }
         catch (ArgumentException e)
         {

@@ -33,15 +33,20 @@ internal sealed class FilterLogEventsSource : ITailSource
             {
                 await foreach (FilteredLogEvent e in _client.EnumerateFilteredLogEventsAsync(request, cancellationToken).ConfigureAwait(false))
                 {
+                    // CloudWatch applies the prefix itself; some emulators (moto) ignore it, so it is checked here too.
+                    if (_streamPrefix is not null && !e.LogStreamName.StartsWith(_streamPrefix, StringComparison.Ordinal))
+                    {
+                        continue;
+                    }
+
                     events.Add(new TailEvent(group, e.LogStreamName, e.Timestamp ?? DateTimeOffset.UnixEpoch, e.IngestionTime, e.Message, e.EventId));
                 }
             }
         }
 
-        if (_groups.Count > 1 || _streams.Count > MaxStreamsPerCall)
-        {
-            events.Sort(TailEvent.Compare);
-        }
+        // Across groups and stream chunks the pages are merged here; within one call CloudWatch already sorts them, and
+        // emulators that do not (moto without "interleaved") are put in order too.
+        events.Sort(TailEvent.Compare);
 
         return events;
     }

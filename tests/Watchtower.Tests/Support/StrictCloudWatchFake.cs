@@ -47,6 +47,9 @@ internal sealed partial class StrictCloudWatchFake : HttpMessageHandler
     /// <summary>Whether each request arrived on the library's sender path (where adapters must not log).</summary>
     public ConcurrentQueue<bool> SenderScopeSeen { get; } = new();
 
+    /// <summary>Logs Insights queries started, by id, and whether each is still running (they run until stopped).</summary>
+    public ConcurrentDictionary<string, bool> RunningQueries { get; } = new(StringComparer.Ordinal);
+
     public static string AccountId => "123456789012";
 
     /// <summary>Lets a test answer the next request(s) itself; returning null passes the request through.</summary>
@@ -176,6 +179,13 @@ internal sealed partial class StrictCloudWatchFake : HttpMessageHandler
                 "PutRetentionPolicy" => PutRetentionPolicy(input),
                 "TagResource" => TagResource(input),
                 "DescribeLogGroups" => DescribeLogGroups(input),
+                "StartQuery" => StartQuery(input),
+                "GetQueryResults" => RunningQueries.ContainsKey((string?)input["queryId"] ?? string.Empty)
+                    ? Ok($"{{\"status\":\"{(RunningQueries[(string)input["queryId"]!] ? "Running" : "Cancelled")}\",\"results\":[]}}")
+                    : Error("ResourceNotFoundException", "Query does not exist."),
+                "StopQuery" => RunningQueries.TryUpdate((string?)input["queryId"] ?? string.Empty, false, true)
+                    ? Ok("{\"success\":true}")
+                    : Error("InvalidParameterException", "Query is not running."),
                 _ => Error("UnknownOperationException", $"Unknown operation {operation}"),
             };
         }
@@ -198,6 +208,29 @@ internal sealed partial class StrictCloudWatchFake : HttpMessageHandler
 
     private static HttpResponseMessage Ok(string json = "{}") =>
         new(HttpStatusCode.OK) { Content = new StringContent(json, Encoding.UTF8, "application/x-amz-json-1.1") };
+
+    // As the service checks it: groups named, whole-second times in order, a query string.
+    private HttpResponseMessage StartQuery(JsonObject input)
+    {
+        if (input["logGroupNames"] is not JsonArray { Count: > 0 } groups || groups.Any(g => !_groups.ContainsKey((string)g!)))
+        {
+            return Error("ResourceNotFoundException", "Log group does not exist.");
+        }
+
+        if (input["startTime"] is not JsonValue start || input["endTime"] is not JsonValue end || (long)start > (long)end || (long)end > 100_000_000_000)
+        {
+            return Error("InvalidParameterException", "startTime and endTime must be epoch seconds, start before end.");
+        }
+
+        if (string.IsNullOrWhiteSpace((string?)input["queryString"]))
+        {
+            return Error("InvalidParameterException", "queryString is required.");
+        }
+
+        string id = Guid.NewGuid().ToString();
+        RunningQueries[id] = true;
+        return Ok($"{{\"queryId\":\"{id}\"}}");
+    }
 
     private HttpResponseMessage CreateLogGroup(JsonObject input)
     {
