@@ -16,7 +16,7 @@ namespace Watchtower.Tests.Integration;
 public sealed class PackageTests(MotoFixture moto, ITestOutputHelper output)
 {
     [Fact]
-    public async Task Packages_CarryWhatTheyMust_AndAFreshNet8AppShipsThroughThem()
+    public async Task Packages_CarryWhatTheyMust_AFreshNet8AppShipsThroughThem_AndTheToolInstallsAndRuns()
     {
         using var folder = TempFolder.ForCaller();
         string root = RepositoryRoot.Path;
@@ -27,7 +27,7 @@ public sealed class PackageTests(MotoFixture moto, ITestOutputHelper output)
         string artifacts = Path.Combine(root, "artifacts", "package-test-" + version);
         try
         {
-            foreach (string project in new[] { "src/Watchtower", "src/Watchtower.Extensions.Logging", "src/Watchtower.Serilog", "src/Watchtower.NLog", "src/Watchtower.Log4Net" })
+            foreach (string project in new[] { "src/Watchtower", "src/Watchtower.Extensions.Logging", "src/Watchtower.Serilog", "src/Watchtower.NLog", "src/Watchtower.Log4Net", "src/Watchtower.Cli" })
             {
                 await RunAsync("dotnet", ["pack", Path.Combine(root, project), "-c", "Release", "-o", feed, "-p:Version=" + version, "--artifacts-path", artifacts, "-nologo"], folder.Path);
             }
@@ -72,6 +72,8 @@ public sealed class PackageTests(MotoFixture moto, ITestOutputHelper output)
             Assert.All(documents, d => Assert.StartsWith("/_/", d, StringComparison.Ordinal));
             Assert.DoesNotContain(root, Encoding.UTF8.GetString(pdbBytes.ToArray()), StringComparison.Ordinal);
         }
+
+        await ToolInstallsAndRunsAsync(folder, feed, version);
 
         // A fresh app that knows nothing of this repository: the feed above, and the usual package sources.
         string app = Directory.CreateDirectory(Path.Combine(folder.Path, "app")).FullName;
@@ -133,6 +135,38 @@ public sealed class PackageTests(MotoFixture moto, ITestOutputHelper output)
 
         Assert.Equal(3, messages.Count);
         Assert.All(messages, m => Assert.Contains("from the package", m, StringComparison.Ordinal));
+    }
+
+    /// <summary>The tool package as a user installs it: from the feed, into a tool path, run against moto.</summary>
+    private async Task ToolInstallsAndRunsAsync(TempFolder folder, string feed, string version)
+    {
+        using (ZipArchive package = ZipFile.OpenRead(Path.Combine(feed, $"Watchtower.Cli.{version}.nupkg")))
+        {
+            string[] entries = package.Entries.Select(e => e.FullName).ToArray();
+            Assert.Contains("README.md", entries);
+            Assert.Contains("LICENSE", entries);
+            Assert.Contains("icon.png", entries);
+            Assert.Contains("tools/net10.0/any/Watchtower.Cli.dll", entries);
+            Assert.Contains("tools/net10.0/any/DotnetToolSettings.xml", entries);
+            Assert.Contains("<packageType name=\"DotnetTool\" />", Read(package, "Watchtower.Cli.nuspec"), StringComparison.Ordinal);
+        }
+
+        string tools = Path.Combine(folder.Path, "tools");
+        await RunAsync("dotnet", ["tool", "install", "Watchtower.Cli", "--tool-path", tools, "--add-source", feed, "--version", version], folder.Path);
+        string watchtower = Path.Combine(tools, "watchtower");
+
+        string shown = await RunAsync(watchtower, ["--version"], folder.Path);
+        Assert.StartsWith(version, shown.Trim(), StringComparison.Ordinal);
+
+        string group = MotoFixture.UniqueGroupName("tool");
+        using (CloudWatchLogsClient client = moto.CreateClient())
+        {
+            await client.CreateLogGroupAsync(new CreateLogGroupRequest { LogGroupName = group });
+        }
+
+        string groups = await RunAsync(watchtower, ["groups", "--prefix", group, "--endpoint-url", moto.Endpoint.ToString(), "--region", "us-east-1"], folder.Path);
+        output.WriteLine(groups);
+        Assert.Contains(group, groups, StringComparison.Ordinal);
     }
 
     private static string Read(ZipArchive archive, string name)
