@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Runtime.CompilerServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -217,29 +216,10 @@ public sealed class CloudWatchLogsClient : IDisposable
     /// <summary>Reads every log group that matches, page after page.</summary>
     /// <param name="request">Filters; its <see cref="DescribeLogGroupsRequest.NextToken"/> is where to start. Not modified.</param>
     /// <param name="cancellationToken">Cancels the enumeration.</param>
-    public async IAsyncEnumerable<LogGroup> EnumerateLogGroupsAsync(
-        DescribeLogGroupsRequest? request = null,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<LogGroup> EnumerateLogGroupsAsync(DescribeLogGroupsRequest? request = null, CancellationToken cancellationToken = default)
     {
-        var page = new DescribeLogGroupsRequest
-        {
-            LogGroupNamePrefix = request?.LogGroupNamePrefix,
-            LogGroupNamePattern = request?.LogGroupNamePattern,
-            LogGroupClass = request?.LogGroupClass,
-            Limit = request?.Limit,
-            NextToken = request?.NextToken,
-        };
-        do
-        {
-            DescribeLogGroupsResponse response = await DescribeLogGroupsAsync(page, cancellationToken).ConfigureAwait(false);
-            foreach (LogGroup group in response.LogGroups)
-            {
-                yield return group;
-            }
-
-            page.NextToken = NextPageToken(page.NextToken, response.NextToken);
-        }
-        while (page.NextToken is not null);
+        DescribeLogGroupsRequest first = request ?? new DescribeLogGroupsRequest();
+        return Pages.ReadAllAsync(first.NextToken, (token, c) => DescribeLogGroupsAsync(first.WithNextToken(token), c), r => r.LogGroups, r => r.NextToken, cancellationToken);
     }
 
     /// <summary>Reads one page of log streams (DescribeLogStreams).</summary>
@@ -258,32 +238,10 @@ public sealed class CloudWatchLogsClient : IDisposable
     /// <summary>Reads every log stream of a group that matches, page after page.</summary>
     /// <param name="request">The group and filters; its <see cref="DescribeLogStreamsRequest.NextToken"/> is where to start. Not modified.</param>
     /// <param name="cancellationToken">Cancels the enumeration.</param>
-    public async IAsyncEnumerable<LogStream> EnumerateLogStreamsAsync(
-        DescribeLogStreamsRequest request,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<LogStream> EnumerateLogStreamsAsync(DescribeLogStreamsRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var page = new DescribeLogStreamsRequest
-        {
-            LogGroupName = request.LogGroupName,
-            LogGroupIdentifier = request.LogGroupIdentifier,
-            LogStreamNamePrefix = request.LogStreamNamePrefix,
-            OrderBy = request.OrderBy,
-            Descending = request.Descending,
-            Limit = request.Limit,
-            NextToken = request.NextToken,
-        };
-        do
-        {
-            DescribeLogStreamsResponse response = await DescribeLogStreamsAsync(page, cancellationToken).ConfigureAwait(false);
-            foreach (LogStream stream in response.LogStreams)
-            {
-                yield return stream;
-            }
-
-            page.NextToken = NextPageToken(page.NextToken, response.NextToken);
-        }
-        while (page.NextToken is not null);
+        return Pages.ReadAllAsync(request.NextToken, (token, c) => DescribeLogStreamsAsync(request.WithNextToken(token), c), r => r.LogStreams, r => r.NextToken, cancellationToken);
     }
 
     /// <summary>Reads one page of a stream's events (GetLogEvents).</summary>
@@ -307,40 +265,16 @@ public sealed class CloudWatchLogsClient : IDisposable
     /// </summary>
     /// <param name="request">The group, stream, time range and direction. Not modified.</param>
     /// <param name="cancellationToken">Cancels the enumeration.</param>
-    public async IAsyncEnumerable<OutputLogEvent> EnumerateLogEventsAsync(
-        GetLogEventsRequest request,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<OutputLogEvent> EnumerateLogEventsAsync(GetLogEventsRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         bool forward = request.StartFromHead == true;
-        var page = new GetLogEventsRequest
-        {
-            LogGroupName = request.LogGroupName,
-            LogGroupIdentifier = request.LogGroupIdentifier,
-            LogStreamName = request.LogStreamName,
-            StartTime = request.StartTime,
-            EndTime = request.EndTime,
-            Limit = request.Limit,
-            NextToken = request.NextToken,
-            StartFromHead = request.StartFromHead,
-            Unmask = request.Unmask,
-        };
-        while (true)
-        {
-            GetLogEventsResponse response = await GetLogEventsAsync(page, cancellationToken).ConfigureAwait(false);
-            foreach (OutputLogEvent logEvent in response.Events)
-            {
-                yield return logEvent;
-            }
-
-            string? next = forward ? response.NextForwardToken : response.NextBackwardToken;
-            if (string.IsNullOrEmpty(next) || next == page.NextToken)
-            {
-                yield break;
-            }
-
-            page.NextToken = next;
-        }
+        return Pages.ReadAllAsync(
+            request.NextToken,
+            (token, c) => GetLogEventsAsync(request.WithNextToken(token), c),
+            r => r.Events,
+            r => forward ? r.NextForwardToken : r.NextBackwardToken,
+            cancellationToken);
     }
 
     /// <summary>Reads one page of matching events across a group's streams (FilterLogEvents).</summary>
@@ -359,35 +293,10 @@ public sealed class CloudWatchLogsClient : IDisposable
     /// <summary>Reads every matching event across a group's streams, page after page, until the service returns no token.</summary>
     /// <param name="request">The group, streams, pattern and time range. Not modified.</param>
     /// <param name="cancellationToken">Cancels the enumeration.</param>
-    public async IAsyncEnumerable<FilteredLogEvent> EnumerateFilteredLogEventsAsync(
-        FilterLogEventsRequest request,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<FilteredLogEvent> EnumerateFilteredLogEventsAsync(FilterLogEventsRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var page = new FilterLogEventsRequest
-        {
-            LogGroupName = request.LogGroupName,
-            LogGroupIdentifier = request.LogGroupIdentifier,
-            LogStreamNames = request.LogStreamNames,
-            LogStreamNamePrefix = request.LogStreamNamePrefix,
-            StartTime = request.StartTime,
-            EndTime = request.EndTime,
-            FilterPattern = request.FilterPattern,
-            Limit = request.Limit,
-            NextToken = request.NextToken,
-            Unmask = request.Unmask,
-        };
-        do
-        {
-            FilterLogEventsResponse response = await FilterLogEventsAsync(page, cancellationToken).ConfigureAwait(false);
-            foreach (FilteredLogEvent logEvent in response.Events)
-            {
-                yield return logEvent;
-            }
-
-            page.NextToken = NextPageToken(page.NextToken, response.NextToken);
-        }
-        while (page.NextToken is not null);
+        return Pages.ReadAllAsync(request.NextToken, (token, c) => FilterLogEventsAsync(request.WithNextToken(token), c), r => r.Events, r => r.NextToken, cancellationToken);
     }
 
     /// <summary>Starts a Logs Insights query (StartQuery); read its rows with <see cref="GetQueryResultsAsync"/>.</summary>
@@ -465,9 +374,6 @@ public sealed class CloudWatchLogsClient : IDisposable
     private static byte[] Serialize<T>(T value, JsonTypeInfo<T> typeInfo) => JsonSerializer.SerializeToUtf8Bytes(value, typeInfo);
 
     // A token that repeats would page forever; treat it as the end.
-    private static string? NextPageToken(string? sent, string? received) =>
-        string.IsNullOrEmpty(received) || received == sent ? null : received;
-
     private static SocketsHttpHandler CreateDefaultHandler() => new()
     {
         // Re-resolve DNS now and then: endpoints move behind their names.

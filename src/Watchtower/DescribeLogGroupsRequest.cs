@@ -17,4 +17,12 @@ public sealed class DescribeLogGroupsRequest
 
     /// <summary>The token of the page to read, from the previous response.</summary>
     public string? NextToken { get; set; }
+
+    /// <summary>A copy for one page: the same request, at <paramref name="token"/>.</summary>
+    internal DescribeLogGroupsRequest WithNextToken(string? token)
+    {
+        var page = (DescribeLogGroupsRequest)MemberwiseClone();
+        page.NextToken = token;
+        return page;
+    }
 }

@@ -23,4 +23,12 @@ public sealed class DescribeLogStreamsRequest
 
     /// <summary>The token of the page to read, from the previous response.</summary>
     public string? NextToken { get; set; }
+
+    /// <summary>A copy for one page: the same request, at <paramref name="token"/>.</summary>
+    internal DescribeLogStreamsRequest WithNextToken(string? token)
+    {
+        var page = (DescribeLogStreamsRequest)MemberwiseClone();
+        page.NextToken = token;
+        return page;
+    }
 }

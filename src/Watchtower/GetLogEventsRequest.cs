@@ -37,4 +37,12 @@ public sealed class GetLogEventsRequest
 
     /// <summary>Whether to return masked data unmasked (needs logs:Unmask).</summary>
     public bool? Unmask { get; set; }
+
+    /// <summary>A copy for one page: the same request, at <paramref name="token"/>.</summary>
+    internal GetLogEventsRequest WithNextToken(string? token)
+    {
+        var page = (GetLogEventsRequest)MemberwiseClone();
+        page.NextToken = token;
+        return page;
+    }
 }
