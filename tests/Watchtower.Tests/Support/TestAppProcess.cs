@@ -40,12 +40,33 @@ internal sealed class TestAppProcess : IDisposable
     /// <param name="environment">Variables to set, or to remove (null).</param>
     public static TestAppProcess Start(string mode, Uri endpoint, string group, int events, IReadOnlyDictionary<string, string?>? environment = null)
     {
+        var variables = new Dictionary<string, string?>
+        {
+            ["WT_ENDPOINT"] = endpoint.ToString(),
+            ["WT_GROUP"] = group,
+            ["WT_EVENTS"] = events.ToString(CultureInfo.InvariantCulture),
+        };
+        foreach ((string name, string? value) in environment ?? new Dictionary<string, string?>())
+        {
+            variables[name] = value;
+        }
+
+        return StartDll(Path.Combine(AppContext.BaseDirectory, "Watchtower.TestApp.dll"), [mode], variables);
+    }
+
+    /// <summary>Any app (a sample) in a process of its own, with test credentials; it says "ready" when it is.</summary>
+    /// <param name="dll">The app's assembly.</param>
+    /// <param name="arguments">Its command line.</param>
+    /// <param name="environment">Variables to set, or to remove (null).</param>
+    public static TestAppProcess StartDll(string dll, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null)
+    {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Watchtower.TestApp.dll"));
-        start.ArgumentList.Add(mode);
-        start.Environment["WT_ENDPOINT"] = endpoint.ToString();
-        start.Environment["WT_GROUP"] = group;
-        start.Environment["WT_EVENTS"] = events.ToString(CultureInfo.InvariantCulture);
+        start.ArgumentList.Add(dll);
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         start.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
         start.Environment["AWS_ACCESS_KEY_ID"] = "testing-access-key";
         start.Environment["AWS_SECRET_ACCESS_KEY"] = "testing-secret-key";
