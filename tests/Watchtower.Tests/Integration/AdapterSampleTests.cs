@@ -40,8 +40,7 @@ public sealed class AdapterSampleTests(MotoFixture moto) : IClassFixture<MotoFix
     /// <summary>The web sample as its own process, from its own folder (built with the tests, in their configuration).</summary>
     private async Task<string> RunWebSampleAsync(string group)
     {
-        string configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name; // bin/<configuration>/net10.0
-        string dll = Path.Combine(RepositoryRoot.Path, "samples", "SerilogAspNetCore", "bin", configuration, "net10.0", "SerilogAspNetCore.dll");
+        string dll = SampleBuild.Dll("SerilogAspNetCore", "SerilogAspNetCore");
         var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(dll);
         start.ArgumentList.Add(moto.Endpoint.ToString());

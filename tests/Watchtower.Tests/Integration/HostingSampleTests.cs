@@ -12,7 +12,7 @@ public sealed class HostingSampleTests(MotoFixture moto)
     [Fact]
     public async Task AspNetCore_ShipsApplicationAndRequestLogs_ToAGroupNamedAfterTheApp()
     {
-        using TestAppProcess app = TestAppProcess.StartDll(SampleDll("AspNetCore", "OrdersApi"), [moto.Endpoint.ToString()]);
+        using TestAppProcess app = TestAppProcess.StartDll(SampleBuild.Dll("AspNetCore", "OrdersApi"), [moto.Endpoint.ToString()]);
 
         Assert.Equal(0, await app.WaitForExitAsync());
         Assert.Contains("GET /orders/42 -> 200", app.Output, StringComparison.Ordinal);
@@ -25,7 +25,7 @@ public sealed class HostingSampleTests(MotoFixture moto)
     public async Task Worker_OnSigterm_TheHostsShutdownDeliversEverything()
     {
         string group = MotoFixture.UniqueGroupName("sample-worker");
-        using TestAppProcess worker = TestAppProcess.StartDll(SampleDll("Worker", "Worker"), [moto.Endpoint.ToString(), group]);
+        using TestAppProcess worker = TestAppProcess.StartDll(SampleBuild.Dll("Worker", "Worker"), [moto.Endpoint.ToString(), group]);
         await worker.WaitUntilReadyAsync();
 
         worker.Signal("TERM"); // as a container stop does; the delivery deadline (10 min) has not come
@@ -46,19 +46,12 @@ public sealed class HostingSampleTests(MotoFixture moto)
     {
         string group = MotoFixture.UniqueGroupName("sample-config-file");
         using TestAppProcess app = TestAppProcess.StartDll(
-            SampleDll("ConfigFile", "ConfigFile"),
+            SampleBuild.Dll("ConfigFile", "ConfigFile"),
             [moto.Endpoint.ToString(), group],
             new Dictionary<string, string?> { ["AWS_ACCESS_KEY_ID"] = null, ["AWS_SECRET_ACCESS_KEY"] = null, ["AWS_REGION"] = null, ["AWS_SHARED_CREDENTIALS_FILE"] = null, ["AWS_CONFIG_FILE"] = null });
 
         Assert.Equal(0, await app.WaitForExitAsync());
         Assert.Contains($"Read back all 2 events from {group}/config-file/Orders.", app.Output, StringComparison.Ordinal);
         Assert.Contains("\"scopes\":[{\"Tenant\":\"acme\"}]", app.Output, StringComparison.Ordinal);
-    }
-
-    /// <summary>A sample's assembly in its own output folder (built with the tests, in their configuration).</summary>
-    private static string SampleDll(string project, string assembly)
-    {
-        string configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name; // bin/<configuration>/net10.0
-        return Path.Combine(RepositoryRoot.Path, "samples", project, "bin", configuration, "net10.0", assembly + ".dll");
     }
 }
