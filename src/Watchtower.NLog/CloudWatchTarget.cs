@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text;
 using System.Text.Json;
 using NLog;
 using NLog.Common;
@@ -24,7 +25,13 @@ public sealed class CloudWatchTarget : TargetWithContext
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "t_ marks a thread-static field, as in dotnet/runtime.")]
     private static Dictionary<string, object?>? t_properties;
 
-    private static readonly Action<Utf8JsonWriter, IDictionary<string, object?>> s_writeLent = WriteLent;
+    private static readonly Action<Utf8JsonWriter, LentProperties> s_writeLent = WriteLent;
+
+    [ThreadStatic]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "t_ marks a thread-static field, as in dotnet/runtime.")]
+    private static StringBuilder? t_serialized;
+
+    private IJsonConverter? _json;
 
     private readonly ConcurrentDictionary<string, CloudWatchStreamName> _streamsByLogger = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _renderedStreams = new(StringComparer.Ordinal);
@@ -155,6 +162,9 @@ public sealed class CloudWatchTarget : TargetWithContext
         }
 
         _newStream = _handler.GetStreamName;
+
+        // NLog's own JSON serializer for {@Value} holes, resolved here: NLog asks that it not be resolved per event.
+        _json = ResolveService<IJsonConverter>();
     }
 
     /// <inheritdoc/>
@@ -193,17 +203,13 @@ public sealed class CloudWatchTarget : TargetWithContext
         try
         {
             IDictionary<string, object?> all = GetAllProperties(logEvent, properties);
-            ReadOnlySpan<byte> json = JsonEventWriter.ForCurrentThread().Write(
-                timestamp,
-                logEvent.Level.Name,
-                category,
-                logEvent.FormattedMessage,
-                logEvent.Message,
-                logEvent.Exception,
-                all,
-                all.Count == 0 ? null : ReferenceEquals(all, properties) ? s_writeLent : PropertyJson.WriteAll,
-                handler.MaxMessageBytes,
-                out bool truncated);
+            ReadOnlySpan<byte> json = ReferenceEquals(all, properties)
+                ? JsonEventWriter.ForCurrentThread().Write(
+                    timestamp, logEvent.Level.Name, category, logEvent.FormattedMessage, logEvent.Message, logEvent.Exception,
+                    new LentProperties(properties, logEvent, _json), properties.Count == 0 ? null : s_writeLent, handler.MaxMessageBytes, out bool truncated)
+                : JsonEventWriter.ForCurrentThread().Write(
+                    timestamp, logEvent.Level.Name, category, logEvent.FormattedMessage, logEvent.Message, logEvent.Exception,
+                    all, all.Count == 0 ? null : PropertyJson.WriteAll, handler.MaxMessageBytes, out truncated);
             handler.EmitUtf8(json, timestamp, stream, truncated);
         }
         finally
@@ -217,15 +223,74 @@ public sealed class CloudWatchTarget : TargetWithContext
         }
     }
 
-    /// <summary>The lent dictionary's properties, enumerated without boxing its enumerator.</summary>
-    private static void WriteLent(Utf8JsonWriter writer, IDictionary<string, object?> properties)
+    /// <summary>
+    /// The lent dictionary's properties, enumerated without boxing its enumerator. A value captured with
+    /// <c>{@Value}</c> is written as NLog's JSON serializer writes it (an object, not its ToString); every other value
+    /// by the rules all adapters share.
+    /// </summary>
+    private static void WriteLent(Utf8JsonWriter writer, LentProperties lent)
     {
-        foreach (KeyValuePair<string, object?> property in (Dictionary<string, object?>)properties)
+        foreach (KeyValuePair<string, object?> property in lent.Properties)
         {
             writer.WritePropertyName(property.Key);
-            PropertyJson.WriteValue(writer, property.Value);
+            if (!IsPlain(property.Value) && lent.Json is { } json && IsSerializeHole(lent.Event, property.Key) && Serialized(json, property.Value!) is { } raw)
+            {
+                writer.WriteRawValue(raw);
+            }
+            else
+            {
+                PropertyJson.WriteValue(writer, property.Value);
+            }
         }
     }
+
+    // What PropertyJson writes as itself: no serializer needed.
+    private static bool IsPlain(object? value) => value is null or string or ValueType or System.Collections.IEnumerable;
+
+    private static bool IsSerializeHole(LogEventInfo logEvent, string name)
+    {
+        foreach (global::NLog.MessageTemplates.MessageTemplateParameter hole in logEvent.MessageTemplateParameters)
+        {
+            if (hole.Name == name)
+            {
+                return hole.CaptureType == global::NLog.MessageTemplates.CaptureType.Serialize;
+            }
+        }
+
+        return false;
+    }
+
+    private static string? Serialized(IJsonConverter json, object value)
+    {
+        StringBuilder text = t_serialized ??= new StringBuilder(256);
+        text.Clear();
+        try
+        {
+            if (!json.SerializeObject(value, text))
+            {
+                return null;
+            }
+
+            // Checked: a converter of the user's that writes something else falls back to the value's string form.
+            string raw = text.ToString();
+            using var document = JsonDocument.Parse(raw);
+            return raw;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or NotSupportedException or ArgumentException)
+        {
+            return null;
+        }
+        finally
+        {
+            if (text.Capacity > 64 * 1024)
+            {
+                t_serialized = null;
+            }
+        }
+    }
+
+    /// <summary>What <see cref="WriteLent"/> needs: the collected properties, the event's holes, NLog's serializer.</summary>
+    private readonly record struct LentProperties(Dictionary<string, object?> Properties, LogEventInfo Event, IJsonConverter? Json);
 
     /// <inheritdoc/>
     protected override void FlushAsync(AsyncContinuation asyncContinuation)
