@@ -38,6 +38,12 @@ public sealed class FilterLogEventsRequest
     /// <summary>Whether to return masked data unmasked (needs logs:Unmask).</summary>
     public bool? Unmask { get; set; }
 
+    /// <summary>
+    /// Deprecated by the service, which has interleaved every answer across streams in time order since 2019; some
+    /// emulators (moto) still sort only when it is true. Default unset.
+    /// </summary>
+    public bool? Interleaved { get; set; }
+
     /// <summary>A copy for one page: the same request, at <paramref name="token"/>.</summary>
     internal FilterLogEventsRequest WithNextToken(string? token)
     {

@@ -1,8 +1,8 @@
 namespace Watchtower.Cli.Tail;
 
 /// <summary>
-/// Reads a tail's events with FilterLogEvents: each group in turn, every page, stream lists split at the API's 100
-/// names, merged into time order across groups.
+/// Reads a tail's events with FilterLogEvents: every page, stream lists split at the API's 100 names, each call's
+/// events merged into time order with the others' as they arrive (<see cref="TimeOrderMerge"/>).
 /// </summary>
 internal sealed class FilterLogEventsSource : ITailSource
 {
@@ -27,28 +27,30 @@ internal sealed class FilterLogEventsSource : ITailSource
     public async Task<IReadOnlyList<TailEvent>> ReadAsync(DateTimeOffset start, DateTimeOffset? end, CancellationToken cancellationToken)
     {
         var events = new List<TailEvent>();
-        foreach (string group in _groups)
+        await foreach (TailEvent e in StreamAsync(start, end, cancellationToken).ConfigureAwait(false))
         {
-            foreach (FilterLogEventsRequest request in Requests(group, start, end))
-            {
-                await foreach (FilteredLogEvent e in _client.EnumerateFilteredLogEventsAsync(request, cancellationToken).ConfigureAwait(false))
-                {
-                    // CloudWatch applies the prefix itself; some emulators (moto) ignore it, so it is checked here too.
-                    if (_streamPrefix is not null && !e.LogStreamName.StartsWith(_streamPrefix, StringComparison.Ordinal))
-                    {
-                        continue;
-                    }
-
-                    events.Add(new TailEvent(group, e.LogStreamName, e.Timestamp ?? DateTimeOffset.UnixEpoch, e.IngestionTime, e.Message, e.EventId));
-                }
-            }
+            events.Add(e);
         }
 
-        // Across groups and stream chunks the pages are merged here; within one call CloudWatch already sorts them, and
-        // emulators that do not (moto without "interleaved") are put in order too.
+        // Each call's answer is in time order (CloudWatch sorts it; moto when asked with "interleaved"); a follow's poll
+        // is sorted once more so that an emulator that does not cannot disorder it.
         events.Sort(TailEvent.Compare);
-
         return events;
+    }
+
+    public IAsyncEnumerable<TailEvent> StreamAsync(DateTimeOffset start, DateTimeOffset? end, CancellationToken cancellationToken) =>
+        TimeOrderMerge.MergeAsync([.. _groups.SelectMany(group => Requests(group, start, end).Select(request => ReadAsync(group, request, cancellationToken)))], cancellationToken);
+
+    private async IAsyncEnumerable<TailEvent> ReadAsync(string group, FilterLogEventsRequest request, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (FilteredLogEvent e in _client.EnumerateFilteredLogEventsAsync(request, cancellationToken).ConfigureAwait(false))
+        {
+            // CloudWatch applies the prefix itself; some emulators (moto) ignore it, so it is checked here too.
+            if (_streamPrefix is null || e.LogStreamName.StartsWith(_streamPrefix, StringComparison.Ordinal))
+            {
+                yield return new TailEvent(group, e.LogStreamName, e.Timestamp ?? DateTimeOffset.UnixEpoch, e.IngestionTime, e.Message, e.EventId);
+            }
+        }
     }
 
     private IEnumerable<FilterLogEventsRequest> Requests(string group, DateTimeOffset start, DateTimeOffset? end)
@@ -61,6 +63,7 @@ internal sealed class FilterLogEventsSource : ITailSource
             StartTime = start,
             EndTime = end,
             FilterPattern = string.IsNullOrEmpty(_filterPattern) ? null : _filterPattern,
+            Interleaved = true, // ignored by CloudWatch (always interleaved); moto sorts across streams only with it
         };
 
         if (_streams.Count == 0)

@@ -31,9 +31,12 @@ internal sealed class Tailer
     {
         if (!_settings.Follow)
         {
-            var all = (await _source.ReadAsync(_settings.Since, _settings.Until, cancellationToken).ConfigureAwait(false)).ToList();
-            all.Sort(TailEvent.Compare);
-            all.ForEach(_print);
+            // Printed as read: the first events show before the last page of a long range is fetched.
+            await foreach (TailEvent e in _source.StreamAsync(_settings.Since, _settings.Until, cancellationToken).ConfigureAwait(false))
+            {
+                _print(e);
+            }
+
             return;
         }
 

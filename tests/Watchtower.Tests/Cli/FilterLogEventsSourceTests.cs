@@ -30,6 +30,28 @@ public sealed class FilterLogEventsSourceTests
     }
 
     [Fact]
+    public async Task AOneShotTail_IsMergedAsItIsRead_NotAfterEveryPage()
+    {
+        var service = new PagedFilterService();
+        using CloudWatchLogsClient client = HandlerHarness.CreateClient(service, TimeProvider.System);
+        var source = new FilterLogEventsSource(client, ["/a", "/b"], [.. Enumerable.Range(0, 150).Select(i => $"s{i}")], streamPrefix: null, filterPattern: null);
+        var events = new List<TailEvent>();
+        var requestsWhenFirstPrinted = -1;
+
+        await foreach (TailEvent e in source.StreamAsync(DateTimeOffset.UnixEpoch, end: null, CancellationToken.None))
+        {
+            requestsWhenFirstPrinted = requestsWhenFirstPrinted < 0 ? service.Requests.Count : requestsWhenFirstPrinted;
+            events.Add(e);
+        }
+
+        // The first event came after each of the four calls' first page (2 groups x 2 chunks), not after all eight pages.
+        Assert.Equal(4, requestsWhenFirstPrinted);
+        Assert.Equal(8, service.Requests.Count);
+        Assert.All(service.Requests, r => Assert.True((bool)r["interleaved"]!));
+        Assert.Equal(events.OrderBy(e => e.Timestamp).Select(e => e.Message), events.Select(e => e.Message));
+    }
+
+    [Fact]
     public void FormsAndColour_AreAsTheReadmeSays()
     {
         var e = new TailEvent("/a", "web-1", new DateTimeOffset(2026, 12, 2, 9, 0, 1, 5, TimeSpan.Zero), null, "hello \"you\" ✓\n", "id-1");
@@ -63,7 +85,10 @@ public sealed class FilterLogEventsSourceTests
 
     private static EventPrinter Printer(TailFormat format, bool showGroup, bool color) => new(TextWriter.Null, format, showGroup, color, grep: null, grepv: null);
 
-    /// <summary>FilterLogEvents that answers every call in two pages of one event each, stamped in call order.</summary>
+    /// <summary>
+    /// FilterLogEvents that answers every call in two pages of one event each, in time order within the call (as the
+    /// service does), with the calls' times overlapping so that merging them has work to do.
+    /// </summary>
     private sealed class PagedFilterService : HttpMessageHandler
     {
         private long _time = 10_000;
@@ -73,11 +98,24 @@ public sealed class FilterLogEventsSourceTests
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             JsonObject body = JsonNode.Parse(await request.Content!.ReadAsStringAsync(cancellationToken))!.AsObject();
-            Requests.Add(body);
-            bool first = body["nextToken"] is null;
-            // Groups are read one after another; stamps go down for /b so that merging has work to do.
-            long stamp = (string)body["logGroupName"]! == "/a" ? _time++ : 20_000 - _time++;
-            string json = $$"""{"events":[{"logStreamName":"s0","timestamp":{{stamp}},"message":"m{{stamp}}","ingestionTime":{{stamp}},"eventId":"e{{stamp}}"}]{{(first ? ",\"nextToken\":\"page-2\"" : string.Empty)}}}""";
+            long stamp;
+            string next;
+            lock (Requests)
+            {
+                Requests.Add(body);
+                if (body["nextToken"] is JsonValue token)
+                {
+                    stamp = long.Parse(((string)token!)["p2-".Length..], System.Globalization.CultureInfo.InvariantCulture) + 25;
+                    next = string.Empty;
+                }
+                else
+                {
+                    stamp = (_time += 10) + ((string)body["logGroupName"]! == "/b" ? 3 : 0);
+                    next = $",\"nextToken\":\"p2-{stamp}\"";
+                }
+            }
+
+            string json = $$"""{"events":[{"logStreamName":"s0","timestamp":{{stamp}},"message":"m{{stamp}}","ingestionTime":{{stamp}},"eventId":"e{{stamp}}"}]{{next}}}""";
             return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(json, Encoding.UTF8, "application/x-amz-json-1.1") };
         }
     }

@@ -41,4 +41,12 @@ internal sealed class ScriptedSource(TimeProvider time) : ITailSource
         read.Sort(TailEvent.Compare);
         return Task.FromResult<IReadOnlyList<TailEvent>>(read);
     }
+
+    public async IAsyncEnumerable<TailEvent> StreamAsync(DateTimeOffset start, DateTimeOffset? end, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (TailEvent e in await ReadAsync(start, end, cancellationToken))
+        {
+            yield return e;
+        }
+    }
 }
