@@ -203,13 +203,26 @@ public sealed class CloudWatchTarget : TargetWithContext
         try
         {
             IDictionary<string, object?> all = GetAllProperties(logEvent, properties);
-            ReadOnlySpan<byte> json = ReferenceEquals(all, properties)
-                ? JsonEventWriter.ForCurrentThread().Write(
-                    timestamp, logEvent.Level.Name, category, logEvent.FormattedMessage, logEvent.Message, logEvent.Exception,
-                    new LentProperties(properties, logEvent, _json), properties.Count == 0 ? null : s_writeLent, handler.MaxMessageBytes, out bool truncated)
-                : JsonEventWriter.ForCurrentThread().Write(
-                    timestamp, logEvent.Level.Name, category, logEvent.FormattedMessage, logEvent.Message, logEvent.Exception,
-                    all, all.Count == 0 ? null : PropertyJson.WriteAll, handler.MaxMessageBytes, out truncated);
+            if (!ReferenceEquals(all, properties))
+            {
+                // NLog fills the dictionary it is given; should a version return one of its own, it is read into ours.
+                foreach (KeyValuePair<string, object?> property in all)
+                {
+                    properties[property.Key] = property.Value;
+                }
+            }
+
+            ReadOnlySpan<byte> json = JsonEventWriter.ForCurrentThread().Write(
+                timestamp,
+                logEvent.Level.Name,
+                category,
+                logEvent.FormattedMessage,
+                logEvent.Message,
+                logEvent.Exception,
+                new LentProperties(properties, logEvent, _json),
+                properties.Count == 0 ? null : s_writeLent,
+                handler.MaxMessageBytes,
+                out bool truncated);
             handler.EmitUtf8(json, timestamp, stream, truncated);
         }
         finally
@@ -235,12 +248,19 @@ public sealed class CloudWatchTarget : TargetWithContext
             writer.WritePropertyName(property.Key);
             if (!IsPlain(property.Value) && lent.Json is { } json && IsSerializeHole(lent.Event, property.Key) && Serialized(json, property.Value!) is { } raw)
             {
-                writer.WriteRawValue(raw);
+                try
+                {
+                    // Validated as it is written (nothing is written if it is not JSON): a converter of the user's that
+                    // writes something else falls back to the value's string form.
+                    writer.WriteRawValue(raw);
+                    continue;
+                }
+                catch (JsonException)
+                {
+                }
             }
-            else
-            {
-                PropertyJson.WriteValue(writer, property.Value);
-            }
+
+            PropertyJson.WriteValue(writer, property.Value);
         }
     }
 
@@ -266,15 +286,7 @@ public sealed class CloudWatchTarget : TargetWithContext
         text.Clear();
         try
         {
-            if (!json.SerializeObject(value, text))
-            {
-                return null;
-            }
-
-            // Checked: a converter of the user's that writes something else falls back to the value's string form.
-            string raw = text.ToString();
-            using var document = JsonDocument.Parse(raw);
-            return raw;
+            return json.SerializeObject(value, text) ? text.ToString() : null;
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or NotSupportedException or ArgumentException)
         {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using NLog;
 using Watchtower.NLog;
 using Watchtower.Tests.Support;
 
@@ -44,5 +45,31 @@ public sealed class CloudWatchTargetTests : IDisposable
         Assert.Equal(1, properties.GetProperty("Count").GetInt32());
     }
 
+    [Fact]
+    public void AConverterOfTheUsersThatWritesSomethingElseThanJson_FallsBackToTheValuesString()
+    {
+        var factory = new global::NLog.LogFactory();
+        factory.Setup().SetupSerialization(s => s.RegisterJsonConverter(new NotJson()));
+        var configuration = new global::NLog.Config.LoggingConfiguration(factory);
+        configuration.AddRuleForAllLevels(new CloudWatchTarget { Name = "cw", Client = _client, LogGroupName = Group, LogStreamName = "broken" });
+        factory.Configuration = configuration;
+
+        factory.GetLogger("Orders").Info("Placed {@Order}", new Order(7, "pen", []));
+        factory.Shutdown();
+
+        JsonElement properties = JsonDocument.Parse(Assert.Single(_fake.Messages(Group, "broken"))).RootElement.GetProperty("properties");
+        Assert.Equal("Order { Id = 7, Item = pen, Options = System.String[] }", properties.GetProperty("Order").GetString());
+    }
+
     public sealed record Order(int Id, string Item, string[] Options);
+
+    /// <summary>A converter that says it serialized and wrote something that is not JSON.</summary>
+    private sealed class NotJson : global::NLog.IJsonConverter
+    {
+        public bool SerializeObject(object? value, System.Text.StringBuilder builder)
+        {
+            builder.Append("{not json");
+            return true;
+        }
+    }
 }
