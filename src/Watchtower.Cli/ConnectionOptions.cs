@@ -31,7 +31,11 @@ internal sealed class ConnectionOptions
         ServiceUrl = parsed.GetValue(EndpointUrl),
     };
 
-    /// <summary>A client for the command; its setting errors (no region, a missing profile) become one line each.</summary>
+    /// <summary>
+    /// A client for the command. What it cannot be made from becomes one line each: a bad option value is a usage
+    /// error; the AWS setup (no region, a profile that is not there, an endpoint variable that is not a URL), all of
+    /// which the client resolves here and nowhere later, is a setup error.
+    /// </summary>
     public CloudWatchLogsClient CreateClient(ParseResult parsed, CliConsole console)
     {
         try
@@ -41,6 +45,15 @@ internal sealed class ConnectionOptions
         catch (ArgumentException e)
         {
             throw new CliException(e.Message, ExitCodes.Usage);
+        }
+        catch (InvalidOperationException e)
+        {
+            // The library's message names its Region option; on the command line the fix is --region.
+            throw new CliException(
+                e.Message.StartsWith("No AWS region", StringComparison.Ordinal)
+                    ? "No AWS region is configured. Pass --region (for example --region eu-west-1), or set AWS_REGION, or 'region' in your profile."
+                    : e.Message,
+                ExitCodes.Setup);
         }
     }
 }

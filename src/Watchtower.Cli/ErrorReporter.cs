@@ -26,9 +26,6 @@ internal static class ErrorReporter
         CloudWatchLogsException { ErrorCode: "NetworkError" } e =>
             ($"Cannot reach CloudWatch Logs ({e.ServiceMessage}). Check --endpoint-url and --region, and the network.", ExitCodes.Failed),
         CloudWatchLogsException e => ($"{e.Operation} failed: {e.ErrorCode}: {e.ServiceMessage}", ExitCodes.Failed),
-        InvalidOperationException e when e.Message.StartsWith("No AWS region", StringComparison.Ordinal) =>
-            ("No AWS region is configured. Pass --region (for example --region eu-west-1), or set AWS_REGION, or 'region' in your profile.", ExitCodes.Setup),
-        InvalidOperationException e when e.GetType().Name == "AwsSetupException" => (e.Message, ExitCodes.Setup),
         _ => ($"{error.GetType().Name}: {error.Message}", ExitCodes.Failed),
     };
 

@@ -1,7 +1,4 @@
-using System.Buffers;
 using System.CommandLine;
-using System.Text;
-using System.Text.Json;
 using Watchtower.Cli.Output;
 
 namespace Watchtower.Cli.Commands;
@@ -123,20 +120,11 @@ internal static class QueryCommand
 
     private static string OneLine(string value) => value.TrimEnd('\r', '\n').Replace("\r", string.Empty, StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
 
-    private static string JsonRow(IReadOnlyList<QueryResultField> row)
+    private static string JsonRow(IReadOnlyList<QueryResultField> row) => JsonLine.Write(row, static (writer, row) =>
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        foreach (QueryResultField field in row.Where(f => f.Field != "@ptr"))
         {
-            writer.WriteStartObject();
-            foreach (QueryResultField field in row.Where(f => f.Field != "@ptr"))
-            {
-                writer.WriteString(field.Field, field.Value);
-            }
-
-            writer.WriteEndObject();
+            writer.WriteString(field.Field, field.Value);
         }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+    });
 }

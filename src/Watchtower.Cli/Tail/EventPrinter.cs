@@ -1,7 +1,4 @@
-using System.Buffers;
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Watchtower.Cli.Output;
 
@@ -10,7 +7,6 @@ namespace Watchtower.Cli.Tail;
 /// <summary>Prints tail events in the chosen format, after the client-side <c>--grep</c> / <c>--grepv</c> filters.</summary>
 internal sealed class EventPrinter
 {
-    private static readonly JsonWriterOptions s_json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly TextWriter _output;
     private readonly TailFormat _format;
     private readonly bool _showGroup;
@@ -28,8 +24,6 @@ internal sealed class EventPrinter
         _grepv = grepv;
     }
 
-    public long Printed { get; private set; }
-
     public void Print(TailEvent e)
     {
         if ((_grep is not null && !_grep.IsMatch(e.Message)) || (_grepv is not null && _grepv.IsMatch(e.Message)))
@@ -38,7 +32,6 @@ internal sealed class EventPrinter
         }
 
         _output.WriteLine(Line(e));
-        Printed++;
     }
 
     public string Line(TailEvent e)
@@ -58,29 +51,20 @@ internal sealed class EventPrinter
         }
     }
 
-    private static string Json(TailEvent e)
+    private static string Json(TailEvent e) => JsonLine.Write(e, static (writer, e) =>
     {
-        var buffer = new ArrayBufferWriter<byte>(256 + (e.Message.Length * 2));
-        using (var writer = new Utf8JsonWriter(buffer, s_json))
+        writer.WriteString("timestamp", Formats.Time(e.Timestamp));
+        writer.WriteString("group", e.Group);
+        writer.WriteString("stream", e.Stream);
+        writer.WriteString("message", e.Message);
+        if (e.EventId is not null)
         {
-            writer.WriteStartObject();
-            writer.WriteString("timestamp", Formats.Time(e.Timestamp));
-            writer.WriteString("group", e.Group);
-            writer.WriteString("stream", e.Stream);
-            writer.WriteString("message", e.Message);
-            if (e.EventId is not null)
-            {
-                writer.WriteString("eventId", e.EventId);
-            }
-
-            if (e.Ingestion is { } ingestion)
-            {
-                writer.WriteString("ingestionTime", Formats.Time(ingestion));
-            }
-
-            writer.WriteEndObject();
+            writer.WriteString("eventId", e.EventId);
         }
 
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+        if (e.Ingestion is { } ingestion)
+        {
+            writer.WriteString("ingestionTime", Formats.Time(ingestion));
+        }
+    });
 }

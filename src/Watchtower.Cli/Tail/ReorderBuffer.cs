@@ -17,8 +17,6 @@ internal sealed class ReorderBuffer
 
     public TimeSpan Hold { get; }
 
-    public int Count => _held.Count;
-
     public void Add(IEnumerable<TailEvent> events, DateTimeOffset now)
     {
         foreach (TailEvent e in events)

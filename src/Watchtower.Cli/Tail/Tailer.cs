@@ -24,9 +24,6 @@ internal sealed class Tailer
         _backoff = new PollBackoff(settings.Interval, random);
     }
 
-    /// <summary>The follow's window, for tests: its start and what it remembers.</summary>
-    public FollowWindow? Window { get; private set; }
-
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         if (!_settings.Follow)
@@ -42,7 +39,6 @@ internal sealed class Tailer
 
         var window = new FollowWindow(_settings.Since, _settings.Lag, _settings.ActiveFor);
         var buffer = new ReorderBuffer(_settings.Hold);
-        Window = window;
         DateTimeOffset lastNew = _time.GetUtcNow();
         try
         {
