@@ -164,10 +164,5 @@ public sealed class CliMotoTests(MotoFixture moto) : IClassFixture<MotoFixture>
         Assert.True(condition(), "the follow did not print it within 15 s");
     }
 
-    private static EnvironmentScope Credentials() => new(new Dictionary<string, string?>
-    {
-        ["AWS_ACCESS_KEY_ID"] = "testing-access-key",
-        ["AWS_SECRET_ACCESS_KEY"] = "testing-secret-key",
-        ["AWS_REGION"] = "us-east-1",
-    });
+    private static EnvironmentScope Credentials() => EnvironmentScope.WithTestCredentials(("AWS_REGION", "us-east-1"));
 }

@@ -60,13 +60,8 @@ public sealed class AdapterSampleTests(MotoFixture moto) : IClassFixture<MotoFix
 
     private static async Task<string> RunAsync(Func<TextWriter, Task<int>> sample)
     {
-        using var environment = new EnvironmentScope(new Dictionary<string, string?>
-        {
-            ["AWS_ACCESS_KEY_ID"] = "testing-access-key",
-            ["AWS_SECRET_ACCESS_KEY"] = "testing-secret-key",
-            ["CW_ENDPOINT"] = null, // set by the NLog and log4net samples for their configuration files; restored after
-            ["CW_GROUP"] = null,
-        });
+        // CW_ENDPOINT and CW_GROUP are set by the NLog and log4net samples for their configuration files; restored after.
+        using var environment = EnvironmentScope.WithTestCredentials(("CW_ENDPOINT", null), ("CW_GROUP", null));
         using var writer = new StringWriter();
         int exitCode = await sample(writer);
         Assert.True(exitCode == 0, writer.ToString());

@@ -65,10 +65,7 @@ public sealed class Log4NetMotoTests(MotoFixture moto) : IClassFixture<MotoFixtu
             Assert.Equal("checkout", properties.GetProperty("operation").GetString());
         }
 
-        JsonElement exception = events[1000].GetProperty("exception");
-        Assert.Equal("System.InvalidOperationException", exception.GetProperty("type").GetString());
-        Assert.Equal("card declined", exception.GetProperty("message").GetString());
-        Assert.Equal("System.TimeoutException", exception.GetProperty("inner").GetProperty("type").GetString());
+        AdapterAssertions.CardDeclinedArrived(events[1000]);
         LogGroup described = Assert.Single(await client.EnumerateLogGroupsAsync(new DescribeLogGroupsRequest { LogGroupNamePrefix = group }).ToListAsync());
         Assert.Equal(3, described.RetentionInDays);
     }
@@ -113,9 +110,5 @@ public sealed class Log4NetMotoTests(MotoFixture moto) : IClassFixture<MotoFixtu
         return repository;
     }
 
-    private static EnvironmentScope Credentials() => new(new Dictionary<string, string?>
-    {
-        ["AWS_ACCESS_KEY_ID"] = "testing-access-key",
-        ["AWS_SECRET_ACCESS_KEY"] = "testing-secret-key",
-    });
+    private static EnvironmentScope Credentials() => EnvironmentScope.WithTestCredentials();
 }

@@ -66,10 +66,7 @@ public sealed class NLogMotoTests(MotoFixture moto) : IClassFixture<MotoFixture>
             Assert.Equal("orders", properties.GetProperty("Application").GetString());
         }
 
-        JsonElement exception = events[1000].GetProperty("exception");
-        Assert.Equal("System.InvalidOperationException", exception.GetProperty("type").GetString());
-        Assert.Equal("card declined", exception.GetProperty("message").GetString());
-        Assert.Equal("System.TimeoutException", exception.GetProperty("inner").GetProperty("type").GetString());
+        AdapterAssertions.CardDeclinedArrived(events[1000]);
         LogGroup described = Assert.Single(await client.EnumerateLogGroupsAsync(new DescribeLogGroupsRequest { LogGroupNamePrefix = group }).ToListAsync());
         Assert.Equal(7, described.RetentionInDays);
     }
@@ -153,12 +150,7 @@ public sealed class NLogMotoTests(MotoFixture moto) : IClassFixture<MotoFixture>
         factory.Shutdown();
     }
 
-    private EnvironmentScope Credentials() => new(new Dictionary<string, string?>
-    {
-        ["AWS_ACCESS_KEY_ID"] = "testing-access-key",
-        ["AWS_SECRET_ACCESS_KEY"] = "testing-secret-key",
-        ["CW_ENDPOINT"] = moto.Endpoint.ToString(),
-    });
+    private EnvironmentScope Credentials() => EnvironmentScope.WithTestCredentials(("CW_ENDPOINT", moto.Endpoint.ToString()));
 
     private static IEnumerable<Exception> Chain(Exception e)
     {

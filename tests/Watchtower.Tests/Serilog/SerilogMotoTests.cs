@@ -13,11 +13,7 @@ namespace Watchtower.Tests.Serilog;
 [Collection(ProcessEnvironmentCollection.Name)]
 public sealed class SerilogMotoTests(MotoFixture moto) : IClassFixture<MotoFixture>
 {
-    private static EnvironmentScope Credentials() => new(new Dictionary<string, string?>
-    {
-        ["AWS_ACCESS_KEY_ID"] = "testing-access-key",
-        ["AWS_SECRET_ACCESS_KEY"] = "testing-secret-key",
-    });
+    private static EnvironmentScope Credentials() => EnvironmentScope.WithTestCredentials();
 
     [Fact]
     public async Task ConfiguredFromJson_ThousandStructuredEvents_ArriveInOrderWithTheirProperties_AndCloseAndFlushDeliversAll()
@@ -79,10 +75,7 @@ public sealed class SerilogMotoTests(MotoFixture moto) : IClassFixture<MotoFixtu
             Assert.Equal("orders", properties.GetProperty("Application").GetString());
         }
 
-        JsonElement exception = events[1000].GetProperty("exception");
-        Assert.Equal("System.InvalidOperationException", exception.GetProperty("type").GetString());
-        Assert.Equal("card declined", exception.GetProperty("message").GetString());
-        Assert.Equal("System.TimeoutException", exception.GetProperty("inner").GetProperty("type").GetString());
+        AdapterAssertions.CardDeclinedArrived(events[1000]);
         LogGroup described = Assert.Single(await client.EnumerateLogGroupsAsync(new DescribeLogGroupsRequest { LogGroupNamePrefix = group }).ToListAsync());
         Assert.Equal(14, described.RetentionInDays);
     }

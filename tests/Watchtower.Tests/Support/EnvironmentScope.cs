@@ -43,6 +43,25 @@ internal sealed class EnvironmentScope : IDisposable
 
     public string Home => _home.Path;
 
+    /// <summary>
+    /// The keys moto accepts, in the environment as a deployed app has them (so the default credential chain finds
+    /// them), with any other variables to set or remove (null).
+    /// </summary>
+    public static EnvironmentScope WithTestCredentials(params (string Name, string? Value)[] more)
+    {
+        var variables = new Dictionary<string, string?>
+        {
+            ["AWS_ACCESS_KEY_ID"] = "testing-access-key",
+            ["AWS_SECRET_ACCESS_KEY"] = "testing-secret-key",
+        };
+        foreach ((string name, string? value) in more)
+        {
+            variables[name] = value;
+        }
+
+        return new EnvironmentScope(variables);
+    }
+
     public void Set(string name, string? value)
     {
         _saved.TryAdd(name, Environment.GetEnvironmentVariable(name));
