@@ -1,7 +1,6 @@
 using System.Buffers.Text;
 using System.Collections;
 using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -91,28 +90,17 @@ internal sealed class JsonValueWriter
 
     public void Write(Utf8JsonWriter writer, object? value, int depth)
     {
+        // The plain values every format writes alike; then what only this provider writes as itself.
+        if (PropertyJson.TryWriteScalar(writer, value))
+        {
+            return;
+        }
+
         switch (value)
         {
-            case null: writer.WriteNullValue(); return;
-            case string s: writer.WriteStringValue(s); return;
-            case bool b: writer.WriteBooleanValue(b); return;
-            case int i: writer.WriteNumberValue(i); return;
-            case long l: writer.WriteNumberValue(l); return;
-            case short sh: writer.WriteNumberValue(sh); return;
-            case byte by: writer.WriteNumberValue(by); return;
             case sbyte sb: writer.WriteNumberValue(sb); return;
             case ushort us: writer.WriteNumberValue(us); return;
-            case uint ui: writer.WriteNumberValue(ui); return;
-            case ulong ul: writer.WriteNumberValue(ul); return;
-            case decimal m: writer.WriteNumberValue(m); return;
-            case double d when double.IsFinite(d): writer.WriteNumberValue(d); return;
-            case float f when float.IsFinite(f): writer.WriteNumberValue(f); return;
             case double or float: writer.WriteStringValue(Guard.ToText(value)); return;
-            case DateTime dt: writer.WriteStringValue(dt.ToString("O", CultureInfo.InvariantCulture)); return;
-            case DateTimeOffset dto: writer.WriteStringValue(dto.ToString("O", CultureInfo.InvariantCulture)); return;
-            case TimeSpan ts: writer.WriteStringValue(ts.ToString("c", CultureInfo.InvariantCulture)); return;
-            case Guid g: writer.WriteStringValue(g); return;
-            case Enum e: writer.WriteStringValue(Guard.ToText(e)); return;
             case char c: writer.WriteStringValue(c.ToString()); return;
             case Uri or Version or Type: writer.WriteStringValue(Guard.ToText(value)); return;
             case Exception ex: ExceptionJson.Write(writer, ex); return;

@@ -48,27 +48,45 @@ public static class PropertyJson
         }
     }
 
-    private static void WriteAny(Utf8JsonWriter writer, object? value, int depth)
+    /// <summary>
+    /// Writes <paramref name="value"/> if it is one of the plain values every Watchtower format writes the same way:
+    /// null, strings, booleans, finite numbers as numbers; times (round-trip <c>O</c>), durations (<c>c</c>), GUIDs and
+    /// enum names as strings. The MEL provider and the adapters start from it.
+    /// </summary>
+    /// <param name="writer">The writer, where a value is due.</param>
+    /// <param name="value">The value.</param>
+    /// <returns>Whether it was one of them (and is written); false, with nothing written, for any other value.</returns>
+    public static bool TryWriteScalar(Utf8JsonWriter writer, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] object? value)
     {
+        ArgumentNullException.ThrowIfNull(writer);
         switch (value)
         {
-            case null: writer.WriteNullValue(); return;
-            case string s: writer.WriteStringValue(s); return;
-            case bool b: writer.WriteBooleanValue(b); return;
-            case int i: writer.WriteNumberValue(i); return;
-            case long l: writer.WriteNumberValue(l); return;
-            case short s16: writer.WriteNumberValue(s16); return;
-            case byte u8: writer.WriteNumberValue(u8); return;
-            case uint u32: writer.WriteNumberValue(u32); return;
-            case ulong u64: writer.WriteNumberValue(u64); return;
-            case decimal m: writer.WriteNumberValue(m); return;
-            case double d when double.IsFinite(d): writer.WriteNumberValue(d); return;
-            case float f when float.IsFinite(f): writer.WriteNumberValue(f); return;
-            case DateTime t: writer.WriteStringValue(t.ToString("O", CultureInfo.InvariantCulture)); return;
-            case DateTimeOffset t: writer.WriteStringValue(t.ToString("O", CultureInfo.InvariantCulture)); return;
-            case Guid g: writer.WriteStringValue(g); return;
-            case TimeSpan span: writer.WriteStringValue(span.ToString("c", CultureInfo.InvariantCulture)); return;
-            case Enum e: writer.WriteStringValue(e.ToString()); return;
+            case null: writer.WriteNullValue(); return true;
+            case string s: writer.WriteStringValue(s); return true;
+            case bool b: writer.WriteBooleanValue(b); return true;
+            case int i: writer.WriteNumberValue(i); return true;
+            case long l: writer.WriteNumberValue(l); return true;
+            case short s16: writer.WriteNumberValue(s16); return true;
+            case byte u8: writer.WriteNumberValue(u8); return true;
+            case uint u32: writer.WriteNumberValue(u32); return true;
+            case ulong u64: writer.WriteNumberValue(u64); return true;
+            case decimal m: writer.WriteNumberValue(m); return true;
+            case double d when double.IsFinite(d): writer.WriteNumberValue(d); return true;
+            case float f when float.IsFinite(f): writer.WriteNumberValue(f); return true;
+            case DateTime t: writer.WriteStringValue(t.ToString("O", CultureInfo.InvariantCulture)); return true;
+            case DateTimeOffset t: writer.WriteStringValue(t.ToString("O", CultureInfo.InvariantCulture)); return true;
+            case Guid g: writer.WriteStringValue(g); return true;
+            case TimeSpan span: writer.WriteStringValue(span.ToString("c", CultureInfo.InvariantCulture)); return true;
+            case Enum e: writer.WriteStringValue(e.ToString()); return true;
+            default: return false;
+        }
+    }
+
+    private static void WriteAny(Utf8JsonWriter writer, object? value, int depth)
+    {
+        if (TryWriteScalar(writer, value))
+        {
+            return;
         }
 
         if (depth >= MaxDepth)
