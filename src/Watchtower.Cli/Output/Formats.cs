@@ -6,7 +6,7 @@ namespace Watchtower.Cli.Output;
 internal static class Formats
 {
     public static string Time(DateTimeOffset? time) =>
-        time is { } t ? t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture) : "-";
+        time is { } t ? string.Create(Watchtower.Text.IsoTimestamp.Length, t.UtcDateTime, static (chars, utc) => Watchtower.Text.IsoTimestamp.Write(chars, utc)) : "-";
 
     public static string Bytes(long? bytes)
     {

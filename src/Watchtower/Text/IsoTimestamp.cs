@@ -10,7 +10,7 @@ namespace Watchtower.Text;
 /// </summary>
 public static class IsoTimestamp
 {
-    /// <summary>The length of what <see cref="Write"/> writes.</summary>
+    /// <summary>The length of what <see cref="Write(Span{byte}, DateTime)"/> writes.</summary>
     public const int Length = 24;
 
     private static SecondPrefix? s_secondPrefix;
@@ -36,6 +36,16 @@ public static class IsoTimestamp
         into[21] = (byte)('0' + (ms / 10 % 10));
         into[22] = (byte)('0' + (ms % 10));
         into[23] = (byte)'Z';
+    }
+
+    /// <summary>The same as characters: for text lines and tables.</summary>
+    /// <param name="into">At least <see cref="Length"/> characters.</param>
+    /// <param name="utc">A UTC time.</param>
+    public static void Write(Span<char> into, DateTime utc)
+    {
+        Span<byte> ascii = stackalloc byte[Length];
+        Write(ascii, utc);
+        System.Text.Ascii.ToUtf16(ascii, into, out _);
     }
 
     /// <summary><c>yyyy-MM-ddTHH:mm:ss.</c> for one second, shared by every thread until the next second.</summary>

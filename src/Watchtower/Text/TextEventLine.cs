@@ -45,15 +45,8 @@ public sealed class TextEventLine
         }
 
         _length = 0;
-        Span<byte> stamp = stackalloc byte[IsoTimestamp.Length];
-        IsoTimestamp.Write(stamp, timestamp.UtcDateTime);
-        Span<char> start = Room(IsoTimestamp.Length);
-        for (int i = 0; i < stamp.Length; i++)
-        {
-            start[i] = (char)stamp[i];
-        }
-
-        _length += stamp.Length;
+        IsoTimestamp.Write(Room(IsoTimestamp.Length), timestamp.UtcDateTime);
+        _length += IsoTimestamp.Length;
         Append(" ");
         Append(level);
         Append(" ");
