@@ -39,12 +39,16 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
     private readonly ShippingLog _log;
     private readonly EventQueue? _queue;
     private readonly SynchronousSender? _direct;
+    private readonly Buffering.DurabilityGate? _durable;
     private readonly ProcessEndHooks _processEnd;
     private int _state;
 
     /// <summary>Creates a handler; nothing is sent until the first event, and no AWS call is made here.</summary>
     /// <param name="options">Where and how to send. Checked now: every problem is named in one <see cref="ArgumentException"/>.</param>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// <see cref="CloudWatchLogHandlerOptions.BufferDirectory"/> is in use by another live handler, in this process or another.
+    /// </exception>
     /// <remarks>
     /// What the machine lacks (no region, a profile that is not there) does not throw: it is reported once on stderr,
     /// and every event is counted as dropped (reason <c>not_configured</c>), so that the application keeps running.
@@ -64,7 +68,7 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
         _shutdownTimeout = options.ShutdownTimeout;
         _queueFullWaitTimeout = options.QueueFullMode == QueueFullMode.Wait ? options.QueueFullWaitTimeout : TimeSpan.Zero;
         _parts = EngineParts.Create(options, timeProvider, warnings);
-        (_rules, _log, _queue, _direct) = (_parts.Rules, _parts.Log, _parts.Queue, _parts.Direct);
+        (_rules, _log, _queue, _direct, _durable) = (_parts.Rules, _parts.Log, _parts.Queue, _parts.Direct, _parts.Gate);
         _parts.StartSender();
 
         _processEnd = new ProcessEndHooks(Dispose, () => FlushAsync(), () => Volatile.Read(ref _state) == Running, () => Interlocked.CompareExchange(ref _state, Dying, Running) == Running, _parts.Ledger, _log, timeProvider, _shutdownTimeout, hasSender: _parts.Loop is not null);
@@ -262,7 +266,14 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
             _parts.Ledger.GiveUp(undelivered);
         }
 
-        _log.Shutdown(undelivered, _parts.Loop?.CredentialsMissing ?? false, _shutdownTimeout);
+        // What is on the disk is not lost: the next handler on the directory sends it.
+        long kept = _parts.Buffer is { } buffer && _parts.SenderStopped.IsCompleted ? Math.Clamp(buffer.KeptOnDisk, 0, undelivered) : 0;
+        if (kept > 0)
+        {
+            _log.BufferKept(kept, _parts.Buffer!.Directory);
+        }
+
+        _log.Shutdown(undelivered - kept, _parts.Loop?.CredentialsMissing ?? false, _shutdownTimeout);
         _log.Metrics.Unregister();
         _parts.Dispose();
     }
@@ -303,6 +314,8 @@ public sealed class CloudWatchLogHandler : IDisposable, IAsyncDisposable
 
         if (result == EnqueueResult.Accepted)
         {
+            // Asked for (BufferWaitForFsync): the call returns once its event is on the disk.
+            _durable?.WaitFor(_queue.Accepted);
             return true;
         }
 

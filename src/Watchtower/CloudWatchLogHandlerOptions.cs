@@ -44,6 +44,9 @@ public class CloudWatchLogHandlerOptions
     private TimeSpan _queueFullWaitTimeout = TimeSpan.FromSeconds(1);
     private TimeSpan _shutdownTimeout = TimeSpan.FromSeconds(10);
     private int _maxConcurrentSends = 4;
+    private long _bufferMaxBytes = 1024L * 1024 * 1024;
+    private TimeSpan _bufferWriteInterval = TimeSpan.FromMilliseconds(100);
+    private TimeSpan _bufferFsyncInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>The log group to send to: 1 to 512 characters from <c>[.-_/#A-Za-z0-9]</c>. The default is "watchtower".</summary>
     public string LogGroupName { get; set; } = "watchtower";
@@ -231,6 +234,65 @@ public class CloudWatchLogHandlerOptions
             : throw new ArgumentOutOfRangeException(nameof(MaxConcurrentSends), value, "MaxConcurrentSends must be from 1 to 64.");
     }
 
+    /// <summary>
+    /// A directory for an on-disk buffer, or null (the default) to keep events in memory only. When set, accepted events
+    /// are written to segment files there by the sender (never on the logging call's thread), deleted once CloudWatch
+    /// has stored them (or they were counted as dropped), and what a crash or an outage left is delivered first when a
+    /// handler starts on the directory again. Durability: an event whose logging call returned at least
+    /// <see cref="BufferWriteInterval"/> before the process was killed (kill -9, the OOM killer) is recovered; one
+    /// returned <see cref="BufferFsyncInterval"/> before a power loss too. An outage then costs disk, within
+    /// <see cref="BufferMaxBytes"/>, instead of events: <see cref="RetryTimeLimit"/> does not apply. Each live handler
+    /// needs a directory of its own: a second one on the same directory, in any process, fails at startup. A directory
+    /// that cannot be written (read-only, full) never stops the application: events are kept in memory, with one
+    /// warning.
+    /// </summary>
+    public string? BufferDirectory { get; set; }
+
+    /// <summary>
+    /// The most disk the buffer takes, in bytes; at least 1 MiB and 4 × <see cref="MaxMessageSize"/>. Beyond it the
+    /// oldest segment file (a sixteenth of this, at most 16 MiB) is deleted and its unsent events are counted as dropped
+    /// (reason <c>buffer_full</c>). The default is 1 GiB.
+    /// </summary>
+    public long BufferMaxBytes
+    {
+        get => _bufferMaxBytes;
+        set => _bufferMaxBytes = value >= 1024 * 1024
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(BufferMaxBytes), value, "BufferMaxBytes must be at least 1 MiB (1048576).");
+    }
+
+    /// <summary>
+    /// The longest an accepted event waits in memory before the sender writes it to the buffer (to the operating
+    /// system's page cache, which survives the process being killed); from 1 ms to 1 minute. The default is 100 ms.
+    /// </summary>
+    public TimeSpan BufferWriteInterval
+    {
+        get => _bufferWriteInterval;
+        set => _bufferWriteInterval = value >= TimeSpan.FromMilliseconds(1) && value <= TimeSpan.FromMinutes(1)
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(BufferWriteInterval), value, "BufferWriteInterval must be from 1 ms to 1 minute.");
+    }
+
+    /// <summary>
+    /// How often what was written to the buffer is flushed to the disk itself (fsync), which bounds what a power loss or
+    /// a kernel crash can take; zero flushes after every write. The default is 1 second.
+    /// </summary>
+    public TimeSpan BufferFsyncInterval
+    {
+        get => _bufferFsyncInterval;
+        set => _bufferFsyncInterval = value >= TimeSpan.Zero && value <= TimeSpan.FromHours(1)
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(BufferFsyncInterval), value, "BufferFsyncInterval must be from 0 to 1 hour.");
+    }
+
+    /// <summary>
+    /// Whether each logging call returns only once its event is written to the buffer and flushed to the disk (fsync):
+    /// nothing a call returned from is lost, even to a power loss, at the price of a disk flush in the call's time (one
+    /// flush serves all the calls of that moment; see benchmarks/README.md for what it costs). A call waits at most
+    /// 5 seconds for a disk that does not answer. The default is false.
+    /// </summary>
+    public bool BufferWaitForFsync { get; set; }
+
     /// <summary>Every problem with these options, each in a sentence that names the option; empty when they are valid.</summary>
     /// <returns>The problems found.</returns>
     public IReadOnlyList<string> Validate()
@@ -281,6 +343,21 @@ public class CloudWatchLogHandlerOptions
         if (QueueByteLimit < MaxMessageSize)
         {
             problems.Add($"QueueByteLimit ({QueueByteLimit}) is smaller than MaxMessageSize ({MaxMessageSize}); the queue must hold the largest event.");
+        }
+
+        if (BufferDirectory is not null && string.IsNullOrWhiteSpace(BufferDirectory))
+        {
+            problems.Add("BufferDirectory is empty: set it to a directory path, or leave it unset (null) to keep events in memory only.");
+        }
+
+        if (BufferDirectory is not null && BufferMaxBytes < 4L * MaxMessageSize)
+        {
+            problems.Add($"BufferMaxBytes ({BufferMaxBytes}) is smaller than 4 × MaxMessageSize ({4L * MaxMessageSize}); the buffer must hold a few of the largest events.");
+        }
+
+        if (BufferDirectory is not null && !UseQueues)
+        {
+            problems.Add("BufferDirectory needs UseQueues: without a queue every event is sent on the logging call's thread, and there is nothing to buffer. Remove one of them.");
         }
 
         if (ServiceUrl is { Length: > 0 } url && !Uri.TryCreate(url, UriKind.Absolute, out _))

@@ -15,6 +15,7 @@ public sealed class DeliveryReport
         Truncated = metrics.Truncated;
         Retries = metrics.Retries;
         PossiblyDuplicated = metrics.PossiblyDuplicated;
+        Recovered = metrics.Recovered;
         var dropped = new SortedDictionary<string, long>(StringComparer.Ordinal);
         foreach (DropReason reason in Enum.GetValues<DropReason>())
         {
@@ -43,12 +44,18 @@ public sealed class DeliveryReport
     /// <summary>Events sent again after a request whose outcome was unknown, so possibly stored twice.</summary>
     public long PossiblyDuplicated { get; }
 
+    /// <summary>
+    /// Events an earlier process left in <see cref="CloudWatchLogHandlerOptions.BufferDirectory"/>, read by this one to be
+    /// sent (not counted in <see cref="Accepted"/>; delivered and dropped ones are counted with the rest).
+    /// </summary>
+    public long Recovered { get; }
+
     /// <summary>Events not delivered, in all.</summary>
     public long Dropped { get; }
 
     /// <summary>
     /// Events not delivered, by reason, as the meter's <c>reason</c> tag names them (<c>queue_full</c>,
-    /// <c>delivery_failed</c>, <c>shutdown_timeout</c>, <c>no_credentials</c> …); only reasons that happened.
+    /// <c>delivery_failed</c>, <c>shutdown_timeout</c>, <c>no_credentials</c>, <c>buffer_full</c>, <c>buffer_corrupt</c> …); only reasons that happened.
     /// </summary>
     public IReadOnlyDictionary<string, long> DroppedByReason { get; }
 }

@@ -19,4 +19,10 @@ internal enum DropReason
 
     /// <summary>No credentials were found, and shutdown came before any appeared.</summary>
     NoCredentials,
+
+    /// <summary>The on-disk buffer reached BufferMaxBytes: its oldest unread events were dropped.</summary>
+    BufferFull,
+
+    /// <summary>A record in the on-disk buffer failed its checksum (a torn write, a bit flip) and was skipped.</summary>
+    BufferCorrupt,
 }

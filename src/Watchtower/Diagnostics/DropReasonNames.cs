@@ -17,6 +17,8 @@ internal static class DropReasonNames
         DropReason.InvalidEvent => "rejected_invalid",
         DropReason.NotConfigured => "not_configured",
         DropReason.NoCredentials => "no_credentials",
+        DropReason.BufferFull => "buffer_full",
+        DropReason.BufferCorrupt => "buffer_corrupt",
         _ => "unknown",
     };
 }

@@ -18,6 +18,7 @@ internal sealed class HandlerMetrics
     private static readonly Counter<long> s_batches = s_meter.CreateCounter<long>("watchtower.batches.sent", "{batch}", "PutLogEvents requests that succeeded.");
     private static readonly Counter<long> s_bytes = s_meter.CreateCounter<long>("watchtower.bytes.sent", "By", "Batch bytes sent, counted as CloudWatch counts them (UTF-8 plus 26 per event).");
     private static readonly Counter<long> s_duplicates = s_meter.CreateCounter<long>("watchtower.events.possibly_duplicated", "{event}", "Events sent again after an attempt that may have reached the service (a timeout or a connection lost after sending); each may be stored twice.");
+    private static readonly Counter<long> s_recovered = s_meter.CreateCounter<long>("watchtower.events.recovered", "{event}", "Events an earlier process left in the buffer directory, read to be sent by this one.");
     private static readonly Counter<long> s_retries = s_meter.CreateCounter<long>("watchtower.requests.retried", "{request}", "Batches sent again after a failure (creating a missing group or stream first, for instance).");
 
     // One gauge for the process, reading every live handler's queue.
@@ -43,6 +44,7 @@ internal sealed class HandlerMetrics
     private long _bytes;
     private long _retries;
     private long _possiblyDuplicated;
+    private long _recovered;
 
     private readonly Func<long> _enqueued;
 
@@ -73,6 +75,8 @@ internal sealed class HandlerMetrics
     public long Retries => Interlocked.Read(ref _retries);
 
     public long PossiblyDuplicated => Interlocked.Read(ref _possiblyDuplicated);
+
+    public long Recovered => Interlocked.Read(ref _recovered);
 
     public long DroppedTotal => Enum.GetValues<DropReason>().Sum(Dropped);
 
@@ -113,6 +117,12 @@ internal sealed class HandlerMetrics
     {
         Interlocked.Increment(ref _retries);
         s_retries.Add(1, _groupTag);
+    }
+
+    public void OnRecovered(long events)
+    {
+        Interlocked.Add(ref _recovered, events);
+        s_recovered.Add(events, _groupTag);
     }
 
     public void OnPossiblyDuplicated(int events)

@@ -71,20 +71,20 @@ internal sealed class ShippingLog
     public void Outage(CloudWatchLogsException error, TimeSpan firstProbe, TimeSpan maxBackoff, TimeSpan? timeLimit) =>
         _warnings.Warn(WarningKind.Outage, $"CloudWatch Logs is unreachable or failing ({error.ErrorCode}: {error.ServiceMessage}). Delivery to log group '{_group}' is paused " +
             $"for the endpoint as a whole and probed with one request at a time (first in {Seconds(firstProbe)} s, backing off to {Seconds(maxBackoff)} s); " +
-            $"events wait within QueueLimit and QueueByteLimit, and a batch is dropped once RetryTimeLimit ({Seconds(timeLimit)} s) has passed since its first attempt.");
+            $"events wait within QueueLimit and QueueByteLimit, and {DropAfter(timeLimit)}.");
 
     public void OutageOver() => _warnings.Warn(WarningKind.OutageOver, $"CloudWatch Logs answers again; delivery to log group '{_group}' resumed.");
 
     public void Unreachable(CloudWatchLogsException error, Uri serviceUrl, TimeSpan? timeLimit) =>
         _warnings.Warn(WarningKind.Unreachable, $"Cannot reach CloudWatch Logs at {serviceUrl} ({error.ServiceMessage}); check ServiceUrl and Region, and the network or proxy in between. " +
-            $"Delivery to log group '{_group}' is retried with backoff, one request at a time while the endpoint stays unreachable; events wait within QueueLimit and QueueByteLimit, and a batch is dropped after RetryTimeLimit ({Seconds(timeLimit)} s).");
+            $"Delivery to log group '{_group}' is retried with backoff, one request at a time while the endpoint stays unreachable; events wait within QueueLimit and QueueByteLimit, and {DropAfter(timeLimit)}.");
 
     // The sender's side: batches.
 
     public void Retrying(string stream, CloudWatchLogsException error, TimeSpan? timeLimit)
     {
         Metrics.OnRetry();
-        _warnings.Warn(WarningKind.Retrying, $"Delivery to log stream '{stream}' failed ({error.ErrorCode}: {error.ServiceMessage}); retrying with backoff for up to {Seconds(timeLimit)} s from the batch's first attempt.");
+        _warnings.Warn(WarningKind.Retrying, $"Delivery to log stream '{stream}' failed ({error.ErrorCode}: {error.ServiceMessage}); retrying with backoff {RetryBound(timeLimit)}.");
     }
 
     public void RetryTimeLimit(string stream, int events, int attempts, TimeSpan elapsed, CloudWatchLogsException error) =>
@@ -177,6 +177,40 @@ internal sealed class ShippingLog
 
     public void DyingFailed(Exception e) => _warnings.Warn(WarningKind.DyingFailed, $"Delivering before the process ends failed: {e.GetType().Name}: {e.Message}");
 
+    // The on-disk buffer (BufferDirectory).
+
+    public void BufferUnavailable(string directory, Exception e) =>
+        _warnings.Warn(WarningKind.BufferUnavailable, $"The buffer directory '{directory}' cannot be used ({e.Message}); events for log group '{_group}' are kept in memory only, as without BufferDirectory. Check that the directory can be created and written by this process.");
+
+    public void BufferWriteFailed(string directory, Exception e) =>
+        _warnings.Warn(WarningKind.BufferWriteFailed, $"Writing to the buffer directory '{directory}' failed ({e.Message}); events for log group '{_group}' are kept in memory (within QueueByteLimit, then QueueFullMode applies) and the disk is tried again in a minute. Free space on the disk, or make the directory writable.");
+
+    public void BufferWritable(string directory) =>
+        _warnings.Warn(WarningKind.BufferWritable, $"The buffer directory '{directory}' can be written again; events for log group '{_group}' are kept on disk again.");
+
+    public void BufferFull(long unread, long maxBytes, string directory) => Drop(
+        DropReason.BufferFull,
+        unread,
+        WarningKind.BufferFull,
+        $"The buffer directory '{directory}' reached BufferMaxBytes ({maxBytes} bytes); its oldest {unread} unsent events for log group '{_group}' were dropped. Raise BufferMaxBytes, or check why delivery is slow.");
+
+    public void BufferDamaged(string path, long from, long to) => Drop(
+        DropReason.BufferCorrupt,
+        1,
+        WarningKind.BufferDamaged,
+        $"The buffer file '{path}' is damaged from byte {from} to {to} (a write torn by a crash, or a failing disk); that part was skipped and counted, the rest is delivered.");
+
+    public void BufferOtherGroup(string path, string otherGroup) =>
+        _warnings.Warn(WarningKind.BufferOtherGroup, $"The buffer file '{path}' holds events for log group '{otherGroup}', not '{_group}'; it is left in place for a handler of that group. Give each log group a BufferDirectory of its own.");
+
+    public void BufferNewerFormat(string path) =>
+        _warnings.Warn(WarningKind.BufferNewerFormat, $"The buffer file '{path}' was written by a newer version of Watchtower, whose format this one does not read; it is left in place. Run that version on this directory to deliver it.");
+
+    public void BufferKept(long events, string directory) =>
+        _warnings.Warn(WarningKind.BufferKept, $"{events} events for log group '{_group}' were not delivered before shutdown; they are kept in the buffer directory '{directory}' and are sent when a handler starts on it again.");
+
+    public void BufferRecovered(long events) => Metrics.OnRecovered(events);
+
     // The log group's setup.
 
     public void GroupMissing() => _warnings.Warn(WarningKind.GroupMissing, $"The log group '{_group}' does not exist and CreateLogGroup is false; events for it are dropped. Create the group, or set CreateLogGroup to true.");
@@ -192,6 +226,15 @@ internal sealed class ShippingLog
     public void RetentionFailed(int days, CloudWatchLogsException e) => _warnings.Warn(WarningKind.RetentionFailed, $"Failed to set a retention of {days} days on the log group '{_group}': {e.Message}");
 
     public void TagFailed(string why) => _warnings.Warn(WarningKind.TagFailed, $"Failed to tag log group '{_group}': {why}");
+
+    /// <summary>How long a batch is retried: RetryTimeLimit, or, with the disk buffer, for as long as the outage lasts.</summary>
+    private static string RetryBound(TimeSpan? timeLimit) => timeLimit is null
+        ? "until it is delivered (the events wait in the buffer directory, within BufferMaxBytes)"
+        : $"for up to {Seconds(timeLimit)} s from the batch's first attempt";
+
+    private static string DropAfter(TimeSpan? timeLimit) => timeLimit is null
+        ? "with BufferDirectory set they wait on disk, within BufferMaxBytes, for as long as it takes"
+        : $"a batch is dropped once RetryTimeLimit ({Seconds(timeLimit)} s) has passed since its first attempt";
 
     private static string Seconds(TimeSpan? span) => span?.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) ?? string.Empty;
 

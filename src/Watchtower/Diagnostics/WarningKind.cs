@@ -43,4 +43,12 @@ internal enum WarningKind
     RetentionFailed = 35,
     TagFailed = 36,
     SendFailed = 37,
+    BufferUnavailable = 38,
+    BufferWriteFailed = 39,
+    BufferWritable = 40,
+    BufferFull = 41,
+    BufferDamaged = 42,
+    BufferOtherGroup = 43,
+    BufferNewerFormat = 44,
+    BufferKept = 45,
 }

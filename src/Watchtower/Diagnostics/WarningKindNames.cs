@@ -41,6 +41,14 @@ internal static class WarningKindNames
         WarningKind.RetentionFailed => "retention-failed",
         WarningKind.TagFailed => "tag-failed",
         WarningKind.SendFailed => "send-failed",
+        WarningKind.BufferUnavailable => "buffer-unavailable",
+        WarningKind.BufferWriteFailed => "buffer-write-failed",
+        WarningKind.BufferWritable => "buffer-writable",
+        WarningKind.BufferFull => "buffer-full",
+        WarningKind.BufferDamaged => "buffer-damaged",
+        WarningKind.BufferOtherGroup => "buffer-other-group",
+        WarningKind.BufferNewerFormat => "buffer-newer-format",
+        WarningKind.BufferKept => "buffer-kept",
         _ => "unknown",
     };
 }

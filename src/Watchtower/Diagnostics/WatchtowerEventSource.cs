@@ -59,6 +59,14 @@ internal sealed class WatchtowerEventSource : EventSource
             case WarningKind.RetentionFailed: RetentionFailed(name, message); break;
             case WarningKind.TagFailed: TagFailed(name, message); break;
             case WarningKind.SendFailed: SendFailed(name, message); break;
+            case WarningKind.BufferUnavailable: BufferUnavailable(name, message); break;
+            case WarningKind.BufferWriteFailed: BufferWriteFailed(name, message); break;
+            case WarningKind.BufferWritable: BufferWritable(name, message); break;
+            case WarningKind.BufferFull: BufferFull(name, message); break;
+            case WarningKind.BufferDamaged: BufferDamaged(name, message); break;
+            case WarningKind.BufferOtherGroup: BufferOtherGroup(name, message); break;
+            case WarningKind.BufferNewerFormat: BufferNewerFormat(name, message); break;
+            case WarningKind.BufferKept: BufferKept(name, message); break;
             default: break;
         }
     }
@@ -170,4 +178,28 @@ internal sealed class WatchtowerEventSource : EventSource
 
     [Event(37, Level = EventLevel.Warning, Message = "{1}")]
     public void SendFailed(string kind, string message) => WriteEvent(37, kind, message);
+
+    [Event(38, Level = EventLevel.Warning, Message = "{1}")]
+    public void BufferUnavailable(string kind, string message) => WriteEvent(38, kind, message);
+
+    [Event(39, Level = EventLevel.Warning, Message = "{1}")]
+    public void BufferWriteFailed(string kind, string message) => WriteEvent(39, kind, message);
+
+    [Event(40, Level = EventLevel.Warning, Message = "{1}")]
+    public void BufferWritable(string kind, string message) => WriteEvent(40, kind, message);
+
+    [Event(41, Level = EventLevel.Warning, Message = "{1}")]
+    public void BufferFull(string kind, string message) => WriteEvent(41, kind, message);
+
+    [Event(42, Level = EventLevel.Warning, Message = "{1}")]
+    public void BufferDamaged(string kind, string message) => WriteEvent(42, kind, message);
+
+    [Event(43, Level = EventLevel.Warning, Message = "{1}")]
+    public void BufferOtherGroup(string kind, string message) => WriteEvent(43, kind, message);
+
+    [Event(44, Level = EventLevel.Warning, Message = "{1}")]
+    public void BufferNewerFormat(string kind, string message) => WriteEvent(44, kind, message);
+
+    [Event(45, Level = EventLevel.Warning, Message = "{1}")]
+    public void BufferKept(string kind, string message) => WriteEvent(45, kind, message);
 }

@@ -35,10 +35,10 @@ internal sealed class BatchOutcomes
         if (tooOld + expired + tooNew > 0)
         {
             _log.OutsideWindow(batch.StreamName, tooOld, expired, tooNew);
-            long bytesBefore = batch.Bytes;
             int countBefore = batch.Count;
+            _ledger.Release(batch.Events[..(tooOld + expired)]);
+            _ledger.Release(batch.Events[(countBefore - tooNew)..]);
             batch.Keep(tooOld + expired, countBefore - tooOld - expired - tooNew);
-            _ledger.Release(countBefore - batch.Count, bytesBefore - batch.Bytes);
             if (batch.Count == 0)
             {
                 batch.ReturnBuffers();
@@ -138,7 +138,7 @@ internal sealed class BatchOutcomes
 
     private void Finish(Batch batch)
     {
-        _ledger.Release(batch.Count, batch.Bytes);
+        _ledger.Release(batch.Events);
         batch.ReturnBuffers();
     }
 }

@@ -5,7 +5,9 @@ namespace Watchtower.Shipping;
 /// waiting to be retried), or finished (delivered, or dropped after it was accepted). Its invariant, that what is
 /// pending (accepted less finished) is what the queue and the sender hold, is what the memory bound and the shutdown
 /// report depend on; tests check it after every scenario. The queue counts its own events (the caller's path updates
-/// nothing here); the sender holds and releases; everything else is per batch.
+/// nothing here); the sender holds and releases; everything else is per batch. With the on-disk buffer, events also
+/// wait in it between the queue and the sender (<see cref="Buffering.DiskBuffer.UnreadOwn"/>), and releasing an event
+/// read from it acknowledges it there.
 /// </summary>
 internal sealed class DeliveryLedger
 {
@@ -35,6 +37,9 @@ internal sealed class DeliveryLedger
 
     public SenderMemory Memory { get; }
 
+    /// <summary>The on-disk buffer, when there is one; set once, before the sender starts.</summary>
+    public Buffering.DiskBuffer? Buffer { get; set; }
+
     public (long Events, long Bytes, long Memory) Limits => (_eventLimit, _byteLimit, _memoryLimit);
 
     /// <summary>Events accepted: by the queue, and outside it (in-band drop reports, sends without a queue).</summary>
@@ -43,8 +48,8 @@ internal sealed class DeliveryLedger
     /// <summary>Events accepted for delivery, as the meter's <c>watchtower.events.enqueued</c> counts them (drop reports are the library's own).</summary>
     public long Enqueued => (_queue?.Accepted ?? 0) + Interlocked.Read(ref _sentWithoutQueue);
 
-    /// <summary>Events delivered or dropped after they were accepted, evictions from the queue included.</summary>
-    public long Finished => Interlocked.Read(ref _finished) + (_queue?.Evicted ?? 0);
+    /// <summary>Events delivered or dropped after they were accepted, evictions from the queue and from the buffer included.</summary>
+    public long Finished => Interlocked.Read(ref _finished) + (_queue?.Evicted ?? 0) + (Buffer?.EvictedOwn ?? 0);
 
     /// <summary>Events accepted and neither delivered nor counted as dropped yet.</summary>
     public long Pending => Accepted - Finished;
@@ -69,6 +74,9 @@ internal sealed class DeliveryLedger
         }
     }
 
+    /// <summary>Events an earlier process left in the buffer, read by this one's sender: accepted here.</summary>
+    public void AcceptRecovered(long events) => Interlocked.Add(ref _acceptedOutsideQueue, events);
+
     /// <summary>The sender took events (from the queue, or one it made itself).</summary>
     public void Hold(long events, long bytes)
     {
@@ -84,6 +92,23 @@ internal sealed class DeliveryLedger
         Interlocked.Add(ref _finished, events);
     }
 
+    /// <summary>Events the sender held are finished with; those read from the on-disk buffer are acknowledged there.</summary>
+    public void Release(ReadOnlySpan<EventSlot> events)
+    {
+        long bytes = 0;
+        Buffering.DiskBuffer? buffer = Buffer;
+        foreach (EventSlot e in events)
+        {
+            bytes += e.Size;
+            if (e.Sequence >= 0)
+            {
+                buffer?.Finish(e.Sequence);
+            }
+        }
+
+        Release(events.Length, bytes);
+    }
+
     /// <summary>Events given up at shutdown, wherever they were: counted as finished (and, by the caller, as dropped).</summary>
     public void GiveUp(long events) => Interlocked.Add(ref _finished, events);
 
@@ -94,10 +119,11 @@ internal sealed class DeliveryLedger
     public string? Inconsistency()
     {
         (int queued, long accepted, long evicted) = _queue?.Snapshot() ?? (0, 0, 0);
-        long pending = accepted + Interlocked.Read(ref _acceptedOutsideQueue) - Interlocked.Read(ref _finished) - evicted;
+        long buffered = Buffer?.UnreadOwn ?? 0;
+        long pending = accepted + Interlocked.Read(ref _acceptedOutsideQueue) - Interlocked.Read(ref _finished) - evicted - (Buffer?.EvictedOwn ?? 0);
         long held = HeldEvents;
-        return pending == queued + held && held >= 0 && HeldBytes >= 0
+        return pending == queued + buffered + held && held >= 0 && HeldBytes >= 0
             ? null
-            : $"pending {pending} (accepted {accepted} + outside {Interlocked.Read(ref _acceptedOutsideQueue)} - finished {Interlocked.Read(ref _finished)} - evicted {evicted}) != queued {queued} + held {held} (held bytes {HeldBytes})";
+            : $"pending {pending} (accepted {accepted} + outside {Interlocked.Read(ref _acceptedOutsideQueue)} - finished {Interlocked.Read(ref _finished)} - evicted {evicted}) != queued {queued} + buffered {buffered} + held {held} (held bytes {HeldBytes})";
     }
 }

@@ -28,8 +28,13 @@ internal sealed class EngineParts : IDisposable
             // A batch's worth waiting is worth waking the sender for; fewer events wait for their deadline.
             // The byte bound is the bound; the count is capped by it too (64 bytes per event: its 32-byte slot, at most
             // half of it), so that a flood of tiny messages cannot grow the slots past the memory the bytes allow.
+            // With the on-disk buffer, queued events must reach the disk within BufferWriteInterval (at once, when each
+            // call waits for its event to be on the disk): that is the sender's deadline for the queue.
             int countLimit = (int)Math.Min(options.QueueLimit, Math.Max(1, options.QueueByteLimit / MinEventFootprint));
-            Queue = new EventQueue(countLimit, options.QueueByteLimit, options.QueueFullMode, clock, wakeCount: options.MaxBatchCount, wakeBytes: options.MaxBatchSize, deadline: options.SendInterval);
+            TimeSpan deadline = options.BufferDirectory is null ? options.SendInterval
+                : options.BufferWaitForFsync ? TimeSpan.Zero
+                : TimeSpan.FromTicks(Math.Min(options.SendInterval.Ticks, options.BufferWriteInterval.Ticks));
+            Queue = new EventQueue(countLimit, options.QueueByteLimit, options.QueueFullMode, clock, wakeCount: options.MaxBatchCount, wakeBytes: options.MaxBatchSize, deadline: deadline);
         }
 
         Ledger = CreateLedger(options, Queue);
@@ -42,6 +47,13 @@ internal sealed class EngineParts : IDisposable
         {
             Log.NotConfiguredAtStartup(NotConfigured!);
             return;
+        }
+
+        if (Queue is not null && options.BufferDirectory is not null)
+        {
+            Buffer = OpenBuffer(options, clock, client);
+            Ledger.Buffer = Buffer;
+            Gate = Buffer is not null && options.BufferWaitForFsync ? new Buffering.DurabilityGate() : null;
         }
 
         Client = client;
@@ -70,6 +82,12 @@ internal sealed class EngineParts : IDisposable
 
     /// <summary>The background sender, when there is a queue.</summary>
     public SenderLoop? Loop { get; }
+
+    /// <summary>The on-disk buffer (<see cref="CloudWatchLogHandlerOptions.BufferDirectory"/>), when it could be opened.</summary>
+    public Buffering.DiskBuffer? Buffer { get; }
+
+    /// <summary>Where logging calls wait for the disk, with <see cref="CloudWatchLogHandlerOptions.BufferWaitForFsync"/>.</summary>
+    public Buffering.DurabilityGate? Gate { get; }
 
     /// <summary>The caller-thread sender, without a queue.</summary>
     public SynchronousSender? Direct { get; }
@@ -150,7 +168,7 @@ internal sealed class EngineParts : IDisposable
             maxAttempts: int.MaxValue,
             baseDelay: options.RetryBaseDelay,
             maxBackoff: options.RetryMaxBackoff,
-            timeLimit: options.RetryTimeLimit,
+            timeLimit: Buffer is null ? options.RetryTimeLimit : null, // with the disk buffer an outage costs disk, within BufferMaxBytes
             useRetryQuota: false); // the quota would turn a long outage into drops; the time limit bounds retries instead
         var policy = new DeliveryPolicy(retry);
         return new SenderParts(
@@ -168,7 +186,29 @@ internal sealed class EngineParts : IDisposable
             Names,
             Wake,
             clock,
-            AbortSends.Token);
+            AbortSends.Token,
+            Buffer,
+            Gate);
+    }
+
+    /// <summary>The on-disk buffer; a directory another live handler holds fails the handler's construction, after what it made is closed.</summary>
+    private Buffering.DiskBuffer? OpenBuffer(CloudWatchLogHandlerOptions options, TimeProvider clock, CloudWatchLogsClient client)
+    {
+        try
+        {
+            return Buffering.DiskBuffer.Open(options, clock, Log);
+        }
+        catch (InvalidOperationException)
+        {
+            Log.Metrics.Unregister();
+            Wake.Dispose();
+            if (_ownsClient)
+            {
+                client.Dispose();
+            }
+
+            throw;
+        }
     }
 
 
@@ -219,6 +259,12 @@ internal sealed class EngineParts : IDisposable
 
     public void Dispose()
     {
+        // A sender left behind at shutdown may still use the buffer; the process's end closes it then.
+        if (_sender.IsCompleted)
+        {
+            Buffer?.Dispose();
+        }
+
         Provisioner?.Dispose();
         Wake.Dispose();
 

@@ -8,4 +8,5 @@ namespace Watchtower.Shipping;
 /// <param name="Offset">Where the event's JSON object starts in the body.</param>
 /// <param name="Length">The JSON object's length.</param>
 /// <param name="Size">The event's size as CloudWatch counts it (message UTF-8 bytes plus 26).</param>
-internal readonly record struct EventSlot(long TimestampMs, int Offset, int Length, int Size);
+/// <param name="Sequence">Its number in the on-disk buffer's acknowledgements, or -1 when it is not on disk.</param>
+internal readonly record struct EventSlot(long TimestampMs, int Offset, int Length, int Size, long Sequence = -1);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Watchtower.Buffering;
 using Watchtower.Diagnostics;
 
 namespace Watchtower.Shipping;
@@ -30,6 +31,8 @@ internal sealed class SenderLoop
     private readonly WakeSignal _wake;
     private readonly TimeProvider _clock;
     private readonly CancellationToken _abort;
+    private readonly DiskBuffer? _buffer;
+    private readonly DurabilityGate? _gate;
     private readonly TimeSpan _sendInterval;
     private readonly int _maxConcurrentSends;
     private readonly List<QueuedEvent> _drained = new(1024);
@@ -50,7 +53,7 @@ internal sealed class SenderLoop
 
     public SenderLoop(SenderParts parts, TimeSpan sendInterval, int maxConcurrentSends)
     {
-        (_queue, _ledger, _streams, _flushes, _attempt, _policy, _outcomes, _circuit, _log, _provisioner, _report, _names, _wake, _clock, _abort) = parts;
+        (_queue, _ledger, _streams, _flushes, _attempt, _policy, _outcomes, _circuit, _log, _provisioner, _report, _names, _wake, _clock, _abort, _buffer, _gate) = parts;
         _sendInterval = sendInterval;
         _maxConcurrentSends = maxConcurrentSends;
         _newBatchId = _flushes.NewBatchId;
@@ -143,12 +146,104 @@ internal sealed class SenderLoop
         }
         finally
         {
+            // What is left on the disk is delivered by the next handler on the directory: record how far this one got.
+            _buffer?.Close(_clock.GetTimestamp());
+            _gate?.Open();
             _flushes.ReleaseAll();
         }
     }
 
-    /// <summary>Moves events from the queue into their streams' batches, in bites, while the sender's bound allows.</summary>
+    /// <summary>
+    /// Moves events into their streams' batches while the sender's bound allows: from the queue, or, with the on-disk
+    /// buffer, the whole queue to the disk first and then from the disk (from the queue again only while the disk fails).
+    /// </summary>
     private void TakeFromQueue(long now)
+    {
+        if (_buffer is null)
+        {
+            TakeFromMemory(now);
+            return;
+        }
+
+        bool spooled = _buffer.Spool(_queue, now);
+        long written = _queue.Removed;
+        TakeFromBuffer(now);
+        if (!spooled && _buffer.AllRead)
+        {
+            TakeFromMemory(now);
+        }
+
+        // Before anything read is sent: a crash from here on re-sends it, and counts it as possibly duplicated.
+        _buffer.Persist(now, syncNow: _gate is not null);
+        if (_gate is not null)
+        {
+            if (spooled)
+            {
+                _gate.Advance(written);
+            }
+            else
+            {
+                _gate.Open();
+            }
+        }
+    }
+
+    /// <summary>Reads events from the on-disk buffer into their streams' batches, in bites, while the sender's bound allows.</summary>
+    private void TakeFromBuffer(long now)
+    {
+        (long roomEvents, long roomBytes) = _ledger.Room;
+        bool first = true;
+        string? lastName = null;
+        StreamBuffer? lastStream = null;
+        long dueAtOnce = now - Ticks(_sendInterval);
+        while (roomEvents > 0 && roomBytes > 0 && !_ledger.AtBound)
+        {
+            long events = 0, bytes = 0, recovered = 0;
+            int resent = 0;
+            while (events < DrainBite && events < roomEvents && bytes < roomBytes && _buffer!.TryRead(out BufferedEvent read))
+            {
+                if (first)
+                {
+                    WriteDropReport(_streams.For(read.StreamName), read.TimestampMs, now);
+                    first = false;
+                }
+
+                if (!ReferenceEquals(read.StreamName, lastName))
+                {
+                    lastName = read.StreamName;
+                    lastStream = _streams.For(lastName);
+                }
+
+                events++;
+                bytes += read.Message.Length + CloudWatchLogHandlerOptions.EventOverhead;
+                recovered += read.Recovered ? 1 : 0;
+                resent += read.PossiblyDuplicated ? 1 : 0;
+
+                // An earlier process's events are due at once: their deadline passed while nobody was sending.
+                lastStream!.Add(read.Message, read.TimestampMs, read.ArrivedAt ?? dueAtOnce, now, _newBatchId, read.Sequence);
+            }
+
+            if (events == 0)
+            {
+                break;
+            }
+
+            _ledger.AcceptRecovered(recovered);
+            _ledger.Hold(events, bytes);
+            _log.BufferRecovered(recovered);
+            if (resent > 0)
+            {
+                _log.PossiblyDuplicated(resent);
+            }
+
+            roomEvents -= events;
+            roomBytes -= bytes;
+            _lastStreamName = lastName;
+        }
+    }
+
+    /// <summary>Moves events from the queue into their streams' batches, in bites, while the sender's bound allows.</summary>
+    private void TakeFromMemory(long now)
     {
         // Within the bound only: beyond it the queue fills up and QueueFullMode applies, so memory stays bounded however
         // slow or absent the service is.
@@ -360,13 +455,19 @@ internal sealed class SenderLoop
     /// <summary>Seals the batches that are due, and lets drained flushes wait for what is sealed up to now.</summary>
     private void SealDue(bool stopping, long now, ref NextWake wake)
     {
-        long queueRemoved = _queue.Removed;
+        // Events the sender has taken (or that are finished) from the queue's side: with the buffer, less what waits on disk.
+        long queueRemoved = _queue.Removed - (_buffer?.UnreadOwn ?? 0);
         bool flushDrained = _flushes.TakeRequests(queueRemoved);
 
         // At its bound with nothing sealed and nothing in flight, the sender would wait forever for batches to fill:
         // then, and only then, partial batches are sealed. At shutdown they still fill while the queue has events.
         bool stuck = _inFlight == 0 && _ledger.AtBound && !_streams.AnySealed;
         _streams.SealDue(now, _sendInterval, (stopping && _queue.Count == 0) || flushDrained || stuck, _newBatchId, ref wake);
+        if (_buffer?.UntilSync(now) is { } untilSync)
+        {
+            wake.In(untilSync);
+        }
+
         _flushes.OnSealed(queueRemoved);
     }
 
@@ -488,7 +589,13 @@ internal sealed class SenderLoop
             return true;
         }
 
-        return stopping && _queue.Count == 0 && _inFlight == 0 && _streams.AllIdle;
+        if (stopping && _buffer is not null && _queue.Count == 0 && _inFlight == 0 && _circuit.Pause != Pause.None)
+        {
+            // Nothing can be delivered now, and everything is on the disk: waiting out ShutdownTimeout would only delay the exit.
+            return true;
+        }
+
+        return stopping && _queue.Count == 0 && _inFlight == 0 && _streams.AllIdle && (_buffer?.AllRead ?? true);
     }
 
     /// <summary>Sleeps until the earliest work is due, or something wakes the loop (an event, a flush, a finished attempt).</summary>
@@ -502,13 +609,14 @@ internal sealed class SenderLoop
             LedgerFault = $"round {Rounds}: {fault}";
         }
 
-        long wakeAt = _queue.OnSenderSleeping(untilNextWork == Timeout.InfiniteTimeSpan ? long.MaxValue : now + Ticks(untilNextWork), canTake: !atBound);
+        // With a writable buffer the queue is always taken (to the disk), bound or not.
+        long wakeAt = _queue.OnSenderSleeping(untilNextWork == Timeout.InfiniteTimeSpan ? long.MaxValue : now + Ticks(untilNextWork), canTake: !atBound || _buffer is { IsWritable: true });
         TimeSpan wait = wakeAt == long.MaxValue ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(Math.Max(0, wakeAt - now) / (double)_clock.TimestampFrequency);
         _wake.SetAfter(wait);
         Task woken = _wake.WaitAsync();
 
         // Signalled only once the deadline timer is armed, so that a test advancing a fake clock cannot get ahead of it.
-        if (_queue.Count == 0 || atBound)
+        if ((_queue.Count == 0 && (_buffer?.AllRead ?? true)) || atBound)
         {
             Interlocked.Exchange(ref _idle, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         }

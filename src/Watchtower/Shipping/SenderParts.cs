@@ -18,4 +18,6 @@ internal sealed record SenderParts(
     StreamNames Names,
     WakeSignal Wake,
     TimeProvider Clock,
-    CancellationToken Abort);
+    CancellationToken Abort,
+    Buffering.DiskBuffer? Buffer = null,
+    Buffering.DurabilityGate? Gate = null);

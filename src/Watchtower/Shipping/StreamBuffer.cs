@@ -73,8 +73,9 @@ internal sealed class StreamBuffer
     /// <param name="arrivedAt">A TimeProvider timestamp no later than its arrival, for the delivery deadline.</param>
     /// <param name="now">The sender's clock now.</param>
     /// <param name="nextBatchId">Numbers batches as they are sealed.</param>
+    /// <param name="sequence">The event's number in the on-disk buffer, or -1.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Add(ReadOnlySpan<byte> utf8Message, long timestampMs, long arrivedAt, long now, Func<long> nextBatchId)
+    public void Add(ReadOnlySpan<byte> utf8Message, long timestampMs, long arrivedAt, long now, Func<long> nextBatchId, long sequence = -1)
     {
         int size = utf8Message.Length + CloudWatchLogHandlerOptions.EventOverhead;
         if (!_rules.Fits(_count, _bytes, _min, _max, timestampMs, size))
@@ -98,6 +99,8 @@ internal sealed class StreamBuffer
         }
         else
         {
+            // The deadline counts from the earliest arrival (an earlier process's events, read after a drop report, are due at once).
+            OpenedAt = Math.Min(OpenedAt, arrivedAt);
             _min = Math.Min(_min, timestampMs);
             _max = Math.Max(_max, timestampMs);
             _sorted &= timestampMs >= _last;
@@ -106,7 +109,7 @@ internal sealed class StreamBuffer
         }
 
         (int written, int eventStart) = PutLogEventsBody.WriteEvent(_body.AsSpan(_bodyLength), _count == 0, timestampMs, utf8Message, firstEscape);
-        _events![_count++] = new EventSlot(timestampMs, _bodyLength + eventStart, written - eventStart, size);
+        _events![_count++] = new EventSlot(timestampMs, _bodyLength + eventStart, written - eventStart, size, sequence);
         _bodyLength += written;
         _bytes += size;
         LastActive = now;
