@@ -41,6 +41,11 @@ internal static class CloudWatchOptionsBinder
         [nameof(CloudWatchLoggerOptions.QueueFullWaitTimeout)] = (o, v) => o.QueueFullWaitTimeout = TimeSpanValue(v),
         [nameof(CloudWatchLoggerOptions.ShutdownTimeout)] = (o, v) => o.ShutdownTimeout = TimeSpanValue(v),
         [nameof(CloudWatchLoggerOptions.MaxConcurrentSends)] = (o, v) => o.MaxConcurrentSends = IntValue(v),
+        [nameof(CloudWatchLoggerOptions.BufferDirectory)] = (o, v) => o.BufferDirectory = NullIfEmpty(v),
+        [nameof(CloudWatchLoggerOptions.BufferMaxBytes)] = (o, v) => o.BufferMaxBytes = LongValue(v),
+        [nameof(CloudWatchLoggerOptions.BufferWriteInterval)] = (o, v) => o.BufferWriteInterval = TimeSpanValue(v),
+        [nameof(CloudWatchLoggerOptions.BufferFsyncInterval)] = (o, v) => o.BufferFsyncInterval = TimeSpanValue(v),
+        [nameof(CloudWatchLoggerOptions.BufferWaitForFsync)] = (o, v) => o.BufferWaitForFsync = BoolValue(v),
         [nameof(CloudWatchLoggerOptions.Format)] = (o, v) => o.Format = EnumValue<CloudWatchLogFormat>(v),
         [nameof(CloudWatchLoggerOptions.IncludeScopes)] = (o, v) => o.IncludeScopes = BoolValue(v),
     };

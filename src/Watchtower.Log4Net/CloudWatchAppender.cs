@@ -84,6 +84,21 @@ public sealed class CloudWatchAppender : AppenderSkeleton
     /// <summary>False sends each event on the logging thread. Default true.</summary>
     public bool UseQueues { get; set; } = true;
 
+    /// <summary>A directory for the on-disk buffer that survives crashes and outages. Default none (memory only).</summary>
+    public string? BufferDirectory { get; set; }
+
+    /// <summary>The most disk the buffer takes. Default 1 GiB.</summary>
+    public long BufferMaxBytes { get; set; } = s_defaults.BufferMaxBytes;
+
+    /// <summary>The longest an event waits before it is written to the buffer. Default 100 ms.</summary>
+    public TimeSpan BufferWriteInterval { get; set; } = s_defaults.BufferWriteInterval;
+
+    /// <summary>How often the buffer is flushed to the disk. Default 1 second.</summary>
+    public TimeSpan BufferFsyncInterval { get; set; } = s_defaults.BufferFsyncInterval;
+
+    /// <summary>Each call returns once its event is on the disk. Default false.</summary>
+    public bool BufferWaitForFsync { get; set; }
+
     /// <summary>JSON (default) or Text, when the appender has no layout.</summary>
     public CloudWatchAppenderFormat Format { get; set; } = CloudWatchAppenderFormat.Json;
 
@@ -122,10 +137,15 @@ public sealed class CloudWatchAppender : AppenderSkeleton
                 ReportDropsInStream = ReportDropsInStream,
                 UseQueues = UseQueues,
                 Client = Client,
+                BufferDirectory = string.IsNullOrWhiteSpace(BufferDirectory) ? null : BufferDirectory,
+                BufferMaxBytes = BufferMaxBytes,
+                BufferWriteInterval = BufferWriteInterval,
+                BufferFsyncInterval = BufferFsyncInterval,
+                BufferWaitForFsync = BufferWaitForFsync,
             });
             _newStream = _handler.GetStreamName;
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
             // log4net's way of reporting configuration trouble: its internal debug (stderr with log4net.Internal.Debug,
             // always for errors). The appender stays off; it never throws at log time.

@@ -113,6 +113,21 @@ public sealed class CloudWatchTarget : TargetWithContext
     /// <summary>False sends each event on the logging thread. Default true.</summary>
     public bool UseQueues { get; set; } = true;
 
+    /// <summary>A directory for the on-disk buffer that survives crashes and outages. Default none (memory only).</summary>
+    public string? BufferDirectory { get; set; }
+
+    /// <summary>The most disk the buffer takes. Default 1 GiB.</summary>
+    public long? BufferMaxBytes { get; set; }
+
+    /// <summary>The longest an event waits before it is written to the buffer. Default 100 ms.</summary>
+    public TimeSpan? BufferWriteInterval { get; set; }
+
+    /// <summary>How often the buffer is flushed to the disk. Default 1 second.</summary>
+    public TimeSpan? BufferFsyncInterval { get; set; }
+
+    /// <summary>Each call returns once its event is on the disk. Default false.</summary>
+    public bool BufferWaitForFsync { get; set; }
+
     /// <summary>JSON (default), Text, or the target's Layout.</summary>
     public CloudWatchTargetFormat Format { get; set; } = CloudWatchTargetFormat.Json;
 
@@ -153,9 +168,14 @@ public sealed class CloudWatchTarget : TargetWithContext
             if (RetryTimeLimit is { } retry) { options.RetryTimeLimit = retry; }
             if (ShutdownTimeout is { } shutdown) { options.ShutdownTimeout = shutdown; }
             if (MaxConcurrentSends is { } sends) { options.MaxConcurrentSends = sends; }
+            if (BufferMaxBytes is { } bufferBytes) { options.BufferMaxBytes = bufferBytes; }
+            if (BufferWriteInterval is { } writeInterval) { options.BufferWriteInterval = writeInterval; }
+            if (BufferFsyncInterval is { } fsyncInterval) { options.BufferFsyncInterval = fsyncInterval; }
+            options.BufferDirectory = string.IsNullOrWhiteSpace(BufferDirectory) ? null : BufferDirectory;
+            options.BufferWaitForFsync = BufferWaitForFsync;
             _handler = new CloudWatchLogHandler(options);
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
             // NLog's way: with throwConfigExceptions the application fails at startup; without, InternalLogger says why.
             throw new NLogConfigurationException($"CloudWatch target '{Name}': {e.Message}", e);

@@ -39,6 +39,11 @@ public static class CloudWatchLoggerConfigurationExtensions
     /// <param name="maxConcurrentSends">Requests in flight at once. Default 4.</param>
     /// <param name="reportDropsInStream">Also write drop counts into the stream. Default true.</param>
     /// <param name="useQueues">False sends each event on the logging thread. Default true.</param>
+    /// <param name="bufferDirectory">A directory for the on-disk buffer that survives crashes and outages. Default none (memory only).</param>
+    /// <param name="bufferMaxBytes">The most disk the buffer takes. Default 1 GiB.</param>
+    /// <param name="bufferWriteInterval">The longest an event waits before it is written to the buffer. Default 100 ms.</param>
+    /// <param name="bufferFsyncInterval">How often the buffer is flushed to the disk. Default 1 second.</param>
+    /// <param name="bufferWaitForFsync">Each call returns once its event is on the disk. Default false.</param>
     /// <param name="format">JSON (default) or text, when no <paramref name="formatter"/> is given.</param>
     /// <param name="restrictedToMinimumLevel">The lowest level shipped. Default: all.</param>
     /// <param name="formatter">Serilog's own formatter, used as it is (its output is the message).</param>
@@ -67,6 +72,11 @@ public static class CloudWatchLoggerConfigurationExtensions
         int? maxConcurrentSends = null,
         bool reportDropsInStream = true,
         bool useQueues = true,
+        string? bufferDirectory = null,
+        long? bufferMaxBytes = null,
+        TimeSpan? bufferWriteInterval = null,
+        TimeSpan? bufferFsyncInterval = null,
+        bool bufferWaitForFsync = false,
         CloudWatchSinkFormat format = CloudWatchSinkFormat.Json,
         LogEventLevel restrictedToMinimumLevel = LevelAlias.Minimum,
         ITextFormatter? formatter = null,
@@ -88,6 +98,8 @@ public static class CloudWatchLoggerConfigurationExtensions
                 ServiceUrl = serviceUrl,
                 ProfileName = profileName,
                 Client = client,
+                BufferDirectory = bufferDirectory,
+                BufferWaitForFsync = bufferWaitForFsync,
             };
             Set(logGroupName, v => options.LogGroupName = v);
             Set(logStreamName, v => options.LogStreamName = v);
@@ -100,9 +112,12 @@ public static class CloudWatchLoggerConfigurationExtensions
             Set(retryTimeLimit, v => options.RetryTimeLimit = v);
             Set(shutdownTimeout, v => options.ShutdownTimeout = v);
             Set(maxConcurrentSends, v => options.MaxConcurrentSends = v);
+            Set(bufferMaxBytes, v => options.BufferMaxBytes = v);
+            Set(bufferWriteInterval, v => options.BufferWriteInterval = v);
+            Set(bufferFsyncInterval, v => options.BufferFsyncInterval = v);
             sink = new CloudWatchSink(options, format, formatter);
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
             // Serilog's way of reporting configuration trouble, and a throw: a logger that cannot ship must not look as if it did.
             SelfLog.WriteLine("Watchtower.Serilog: {0}", e.Message);

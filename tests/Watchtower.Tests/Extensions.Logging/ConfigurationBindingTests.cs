@@ -55,6 +55,11 @@ public sealed class ConfigurationBindingTests
             ["MaxConcurrentSends"] = "2",
             ["Format"] = "Text",
             ["IncludeScopes"] = "false",
+            ["BufferDirectory"] = "/var/lib/orders/logs",
+            ["BufferMaxBytes"] = "268435456",
+            ["BufferWriteInterval"] = "00:00:00.050",
+            ["BufferFsyncInterval"] = "00:00:05",
+            ["BufferWaitForFsync"] = "true",
             ["LogLevel:Default"] = "Warning",
         }, out IReadOnlyList<string> problems, out _);
 
@@ -77,6 +82,8 @@ public sealed class ConfigurationBindingTests
         Assert.Equal(2, options.MaxConcurrentSends);
         Assert.Equal(CloudWatchLogFormat.Text, options.Format);
         Assert.False(options.IncludeScopes);
+        Assert.Equal(("/var/lib/orders/logs", 268_435_456L), (options.BufferDirectory, options.BufferMaxBytes));
+        Assert.Equal((TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(5), true), (options.BufferWriteInterval, options.BufferFsyncInterval, options.BufferWaitForFsync));
     }
 
     [Theory]
