@@ -7,7 +7,8 @@ using Watchtower.Extensions.Logging;
 // Logs WT_EVENTS numbered events to WT_ENDPOINT / WT_GROUP, says "ready" on stdout, then does what the mode says.
 // Modes: factory (LoggerFactory.Create, no host, then waits to be stopped), host (a Generic Host, then waits to be
 // stopped), cancelkey (handles Ctrl-C itself: cancels it, logs once more and exits in order), unhandled (then dies of
-// an unhandled exception, after its own handler logs a last event), exit (then returns from Main without disposing).
+// an unhandled exception, after its own handler logs a last event), exit (then returns from Main without disposing),
+// buffer-log and buffer-drain (the on-disk buffer, on the engine itself: see BufferModes).
 string mode = args.Length > 0 ? args[0] : "factory";
 
 // A process started from a non-interactive shell may inherit SIGINT as ignored; the tests send it on purpose.
@@ -35,6 +36,11 @@ void LogNumbered(ILogger logger)
 
     Console.WriteLine("ready");
     Console.Out.Flush();
+}
+
+if (mode.StartsWith("buffer-", StringComparison.Ordinal))
+{
+    return Watchtower.TestApp.BufferModes.Run(mode, endpoint, group, events);
 }
 
 switch (mode)

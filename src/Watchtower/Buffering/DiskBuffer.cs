@@ -215,8 +215,22 @@ internal sealed class DiskBuffer : IDisposable
         {
             BufferPosition taken = _reader.Segment is { } s ? new BufferPosition(s.Number, _reader.Position) : _tracker.Acknowledged;
             _unsyncedWrites |= _ack.Write(_tracker.Acknowledged, taken);
-            while (_segments.First is { } oldest && oldest != _reading && oldest.Value.Sealed && oldest.Value.End <= _tracker.Acknowledged)
+            while (_segments.First is { } oldest && oldest.Value.Sealed && oldest.Value.End <= _tracker.Acknowledged && (oldest != _reading || _reader.Position >= oldest.Value.Length))
             {
+                if (oldest == _reading)
+                {
+                    // Read to its end and finished with: the reader goes on with the next, when there is one.
+                    _reading = oldest.Next;
+                    if (_reading is null)
+                    {
+                        _reader.Stop();
+                    }
+                    else
+                    {
+                        _reader.Start(_reading.Value, 0);
+                    }
+                }
+
                 Remove(oldest);
             }
 

@@ -32,7 +32,7 @@ internal sealed class SenderLoop
     private readonly TimeProvider _clock;
     private readonly CancellationToken _abort;
     private readonly DiskBuffer? _buffer;
-    private readonly DurabilityGate? _gate;
+    private readonly BufferIntake? _intake;
     private readonly TimeSpan _sendInterval;
     private readonly int _maxConcurrentSends;
     private readonly List<QueuedEvent> _drained = new(1024);
@@ -53,7 +53,8 @@ internal sealed class SenderLoop
 
     public SenderLoop(SenderParts parts, TimeSpan sendInterval, int maxConcurrentSends)
     {
-        (_queue, _ledger, _streams, _flushes, _attempt, _policy, _outcomes, _circuit, _log, _provisioner, _report, _names, _wake, _clock, _abort, _buffer, _gate) = parts;
+        (_queue, _ledger, _streams, _flushes, _attempt, _policy, _outcomes, _circuit, _log, _provisioner, _report, _names, _wake, _clock, _abort, _buffer, DurabilityGate? gate) = parts;
+        _intake = _buffer is null ? null : new BufferIntake(_buffer, gate, _queue, _clock);
         _sendInterval = sendInterval;
         _maxConcurrentSends = maxConcurrentSends;
         _newBatchId = _flushes.NewBatchId;
@@ -97,7 +98,7 @@ internal sealed class SenderLoop
         SenderScope.Enter();
         try
         {
-            await _provisioner.EnsureLogGroupAsync().ConfigureAwait(false);
+            await SetUpAsync().ConfigureAwait(false);
             while (true)
             {
                 long now = _clock.GetTimestamp();
@@ -147,10 +148,21 @@ internal sealed class SenderLoop
         finally
         {
             // What is left on the disk is delivered by the next handler on the directory: record how far this one got.
-            _buffer?.Close(_clock.GetTimestamp());
-            _gate?.Open();
+            _intake?.Stop(_clock.GetTimestamp());
             _flushes.ReleaseAll();
         }
+    }
+
+    /// <summary>The log group's setup, before the first round; with the buffer, the queue goes on to the disk meanwhile.</summary>
+    private async Task SetUpAsync()
+    {
+        Task setup = _provisioner.EnsureLogGroupAsync();
+        if (_intake is not null)
+        {
+            await _intake.SpoolUntilAsync(setup, _wake).ConfigureAwait(false);
+        }
+
+        await setup.ConfigureAwait(false);
     }
 
     /// <summary>
@@ -165,8 +177,7 @@ internal sealed class SenderLoop
             return;
         }
 
-        bool spooled = _buffer.Spool(_queue, now);
-        long written = _queue.Removed;
+        bool spooled = _intake!.Spool(now);
         TakeFromBuffer(now);
         if (!spooled && _buffer.AllRead)
         {
@@ -174,18 +185,7 @@ internal sealed class SenderLoop
         }
 
         // Before anything read is sent: a crash from here on re-sends it, and counts it as possibly duplicated.
-        _buffer.Persist(now, syncNow: _gate is not null);
-        if (_gate is not null)
-        {
-            if (spooled)
-            {
-                _gate.Advance(written);
-            }
-            else
-            {
-                _gate.Open();
-            }
-        }
+        _intake.Record(now);
     }
 
     /// <summary>Reads events from the on-disk buffer into their streams' batches, in bites, while the sender's bound allows.</summary>

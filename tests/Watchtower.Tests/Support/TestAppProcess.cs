@@ -13,10 +13,12 @@ internal sealed class TestAppProcess : IDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Action<string>? _onLine;
 
-    private TestAppProcess(Process process)
+    private TestAppProcess(Process process, Action<string>? onLine)
     {
         _process = process;
+        _onLine = onLine;
     }
 
     public int Id => _process.Id;
@@ -38,7 +40,8 @@ internal sealed class TestAppProcess : IDisposable
     /// <param name="group">Its log group.</param>
     /// <param name="events">How many numbered events it logs.</param>
     /// <param name="environment">Variables to set, or to remove (null).</param>
-    public static TestAppProcess Start(string mode, Uri endpoint, string group, int events, IReadOnlyDictionary<string, string?>? environment = null)
+    /// <param name="onLine">Told each line of its output as it arrives (on the reading thread), for tests that time them.</param>
+    public static TestAppProcess Start(string mode, Uri endpoint, string group, int events, IReadOnlyDictionary<string, string?>? environment = null, Action<string>? onLine = null)
     {
         var variables = new Dictionary<string, string?>
         {
@@ -51,14 +54,15 @@ internal sealed class TestAppProcess : IDisposable
             variables[name] = value;
         }
 
-        return StartDll(Path.Combine(AppContext.BaseDirectory, "Watchtower.TestApp.dll"), [mode], variables);
+        return StartDll(Path.Combine(AppContext.BaseDirectory, "Watchtower.TestApp.dll"), [mode], variables, onLine);
     }
 
     /// <summary>Any app (a sample) in a process of its own, with test credentials; it says "ready" when it is.</summary>
     /// <param name="dll">The app's assembly.</param>
     /// <param name="arguments">Its command line.</param>
     /// <param name="environment">Variables to set, or to remove (null).</param>
-    public static TestAppProcess StartDll(string dll, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null)
+    /// <param name="onLine">Told each line of its output as it arrives.</param>
+    public static TestAppProcess StartDll(string dll, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null, Action<string>? onLine = null)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(dll);
@@ -84,7 +88,7 @@ internal sealed class TestAppProcess : IDisposable
         }
 
         Process process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the test app.");
-        var app = new TestAppProcess(process);
+        var app = new TestAppProcess(process, onLine);
         process.OutputDataReceived += (_, e) => app.Append(e.Data);
         process.ErrorDataReceived += (_, e) => app.Append(e.Data);
         process.BeginOutputReadLine();
@@ -128,6 +132,7 @@ internal sealed class TestAppProcess : IDisposable
             return;
         }
 
+        _onLine?.Invoke(line);
         lock (_output)
         {
             _output.AppendLine(line);
