@@ -12,7 +12,8 @@ public sealed record ThroughputResult(
     long PeakWorkingSetBytes,
     long Requests,
     long RequestBodyBytes,
-    double MedianCallNanoseconds)
+    double MedianCallNanoseconds,
+    double P99CallNanoseconds)
 {
     /// <summary>Bytes the whole process allocated on the managed heap during the run, and the collections it caused.</summary>
     public long AllocatedBytes { get; init; }
@@ -38,7 +39,7 @@ public sealed record ThroughputResult(
         peak working set      {PeakWorkingSetBytes / 1048576.0:0.0} MiB
         requests              {Requests:N0} ({RequestBodyBytes / 1048576.0:0.0} MiB of request bodies)
         average request fill  {AverageEventsPerRequest:N0} events ({AverageEventsPerRequest / 10_000:P1} of 10,000), {AverageCountedBytesPerRequest:N0} bytes ({AverageCountedBytesPerRequest / 1_048_576:P1} of 1 MiB)
-        median log call       {MedianCallNanoseconds:0} ns (every 64th call timed)
+        median log call       {MedianCallNanoseconds:0} ns, p99 {P99CallNanoseconds:0} ns (every 64th call timed)
         allocated             {AllocatedBytes / 1048576.0:0.0} MiB ({(double)AllocatedBytes / Math.Max(Acknowledged, 1):0.0} bytes per event); collections gen0 {Collections.Gen0}, gen1 {Collections.Gen1}, gen2 {Collections.Gen2}
         """);
 }

@@ -81,7 +81,13 @@ public static class ThroughputRun
         long requests = after.PutRequests - before.PutRequests;
         Array.Sort(callTimes);
         double medianNs = callTimes[callTimes.Length / 2] * 1e9 / Stopwatch.Frequency;
-        return new ThroughputResult(settings, acknowledged, settings.Events - acknowledged, wall, cpu, process.PeakWorkingSet64, requests, after.BodyBytes - before.BodyBytes, medianNs)
+        double p99Ns = callTimes[(int)(callTimes.Length * 0.99)] * 1e9 / Stopwatch.Frequency;
+        if (BufferDirectoryOf(settings) is { } used)
+        {
+            Directory.Delete(used, recursive: true);
+        }
+
+        return new ThroughputResult(settings, acknowledged, settings.Events - acknowledged, wall, cpu, process.PeakWorkingSet64, requests, after.BodyBytes - before.BodyBytes, medianNs, p99Ns)
         {
             AllocatedBytes = allocated,
             Collections = collections,
@@ -102,7 +108,13 @@ public static class ThroughputRun
                 // The default memory bound; a full queue makes the caller wait, so that delivery is measured, not drops.
                 o.QueueFullMode = QueueFullMode.Wait;
                 o.SendInterval = TimeSpan.FromMilliseconds(200);
+                o.BufferDirectory = BufferDirectoryOf(settings);
+                o.BufferWaitForFsync = settings.Buffer == "fsync";
             }));
+
+    /// <summary>One folder per run (and per process: the warm-up's provider is disposed before the measured one starts).</summary>
+    private static string? BufferDirectoryOf(ThroughputSettings settings) =>
+        settings.Buffer == "off" ? null : Path.Combine(Path.GetTempPath(), "watchtower-throughput-buffer-" + Environment.ProcessId);
 
     private static ILogger[] Loggers(ILoggerFactory factory, int streams) =>
         [.. Enumerable.Range(0, streams).Select(i => factory.CreateLogger("stream-" + i))];

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Watchtower.Buffering;
 
 /// <summary>
@@ -25,6 +27,7 @@ internal sealed class AckTracker
     public long OutstandingEvents { get; private set; }
 
     /// <summary>An event read from the buffer, ending at <paramref name="end"/>; returns its sequence number.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long Read(BufferPosition end)
     {
         OutstandingEvents++;
@@ -47,6 +50,7 @@ internal sealed class AckTracker
     }
 
     /// <summary>The event of <paramref name="sequence"/> is delivered, or counted as dropped.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Finish(long sequence)
     {
         if (sequence < _first || sequence >= _next || _ring[sequence & (_ring.Length - 1)].Finished)

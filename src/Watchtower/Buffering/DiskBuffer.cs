@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Watchtower.Diagnostics;
 using Watchtower.Shipping;
@@ -16,7 +17,7 @@ namespace Watchtower.Buffering;
 /// </summary>
 internal sealed class DiskBuffer : IDisposable
 {
-    private const int WriteBlockBytes = 64 * 1024;
+    private const int WriteBlockBytes = RecentBlocks.BlockBytes;
     private static readonly TimeSpan s_retryWritesAfter = TimeSpan.FromMinutes(1);
 
     private readonly string _directory;
@@ -36,7 +37,8 @@ internal sealed class DiskBuffer : IDisposable
     private readonly Queue<(BufferPosition End, long ArrivedAt)> _arrivals = new();
     private readonly List<QueuedEvent> _drained = new(256);
     private readonly StreamNameBytes _names = new();
-    private readonly byte[] _block = new byte[WriteBlockBytes + SegmentFormat.MaxRecordLength];
+    private readonly RecentBlocks _recent = new();
+    private byte[] _block;
     private int _blockLength;
     private int _blockCount;
     private long _blockArrivedAt;
@@ -66,6 +68,7 @@ internal sealed class DiskBuffer : IDisposable
         _ack = ack;
         _tracker = new AckTracker(ack.Acknowledged);
         _lastSync = clock.GetTimestamp();
+        _block = _recent.Rent();
         Recover();
 
         // What an earlier process had read may have reached CloudWatch: without its record, all it left is suspect.
@@ -135,6 +138,7 @@ internal sealed class DiskBuffer : IDisposable
     /// Moves everything queued into the buffer. Returns false when it did not (the disk failed, now or a while ago): the
     /// sender then takes from the queue directly.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Spool(EventQueue queue, long now)
     {
         if (_writeFailedAt is { } failedAt)
@@ -174,11 +178,21 @@ internal sealed class DiskBuffer : IDisposable
     }
 
     /// <summary>The next event to send, oldest first: what an earlier process left, then this one's, then what a failed write kept in memory.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryRead(out BufferedEvent buffered)
     {
         while (_reader.Segment is { } segment)
         {
             long start = _reader.Position;
+            if (start < segment.Length && _recent.TryGet(segment.Number, start, out ReadOnlySpan<byte> kept)
+                && SegmentFormat.ReadRecord(kept, out int keptLength, out EventRecordView keptRecord, verify: false) == RecordCheck.Valid)
+            {
+                // Written a moment ago by this process and still in memory: no read, no second checksum.
+                _reader.Skip(keptLength);
+                buffered = Take(segment, start, keptRecord);
+                return true;
+            }
+
             switch (_reader.Next(out EventRecordView record, out long skippedFrom))
             {
                 case ReadOutcome.Record:
@@ -322,6 +336,7 @@ internal sealed class DiskBuffer : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private BufferedEvent Take(SegmentFile segment, long start, EventRecordView record)
     {
         var end = new BufferPosition(segment.Number, _reader.Position);
@@ -386,6 +401,7 @@ internal sealed class DiskBuffer : IDisposable
     }
 
     /// <summary>Adds one queued event to the block being written (to memory once a write has failed), writing full blocks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Append(QueuedEvent queued)
     {
         ReadOnlySpan<byte> name = _names.BytesFor(queued.StreamName);
@@ -396,12 +412,36 @@ internal sealed class DiskBuffer : IDisposable
             return;
         }
 
-        _blockLength += SegmentFormat.WriteEvent(_block.AsSpan(_blockLength), queued.TimestampMs, name, queued.Message);
-        _blockCount++;
-        if (_blockLength >= WriteBlockBytes)
+        int length = SegmentFormat.EventRecordLength(name.Length, queued.Length);
+        if (_blockLength + length > WriteBlockBytes)
         {
             WriteBlock();
+            if (_writeFailedAt is not null)
+            {
+                KeepUnwritten(name, queued);
+                return;
+            }
+
+            if (length > WriteBlockBytes)
+            {
+                WriteLarge(name, queued, length);
+                return;
+            }
         }
+
+        _blockLength += SegmentFormat.WriteEvent(_block.AsSpan(_blockLength), queued.TimestampMs, name, queued.Message);
+        _blockCount++;
+    }
+
+    /// <summary>A record larger than a block: written on its own (and read back from the file).</summary>
+    private void WriteLarge(ReadOnlySpan<byte> name, QueuedEvent queued, int length)
+    {
+        byte[] block = _block;
+        _block = new byte[length];
+        _blockLength = SegmentFormat.WriteEvent(_block, queued.TimestampMs, name, queued.Message);
+        _blockCount = 1;
+        WriteBlock(keep: false);
+        _block = block;
     }
 
     private void KeepUnwritten(ReadOnlySpan<byte> name, QueuedEvent queued)
@@ -417,7 +457,7 @@ internal sealed class DiskBuffer : IDisposable
     }
 
     /// <summary>Writes the block to the newest segment, making room first; on failure its events are kept in memory.</summary>
-    private void WriteBlock()
+    private void WriteBlock(bool keep = true)
     {
         if (_blockLength == 0)
         {
@@ -428,7 +468,15 @@ internal sealed class DiskBuffer : IDisposable
         try
         {
             SegmentFile segment = SegmentWithRoomFor(_blockLength);
+            long offset = segment.Length;
             segment.Append(_block.AsSpan(0, _blockLength), _blockCount);
+            if (keep)
+            {
+                // The reader reads it from memory while it is kept; the next block gets another array.
+                _recent.Keep(_block, segment.Number, offset, _blockLength);
+                _block = _recent.Rent();
+            }
+
             _bytesOnDisk += _blockLength;
             _arrivals.Enqueue((segment.End, _blockArrivedAt));
             _unsyncedWrites = true;
@@ -596,6 +644,7 @@ internal sealed class DiskBuffer : IDisposable
         private byte[] _lastBytes = [];
         private int _nextSlot;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public ReadOnlySpan<byte> BytesFor(string name)
         {
             if (ReferenceEquals(name, _lastName))
@@ -618,6 +667,7 @@ internal sealed class DiskBuffer : IDisposable
             return bytes;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public string StringFor(ReadOnlySpan<byte> utf8)
         {
             foreach ((byte[] bytes, string name) in _recent)

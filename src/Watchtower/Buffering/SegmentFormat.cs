@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Text;
 
@@ -132,6 +133,7 @@ internal static class SegmentFormat
     public static int EventRecordLength(int streamNameBytes, int messageBytes) => RecordHeaderLength + EventFixedLength + streamNameBytes + messageBytes;
 
     /// <summary>Writes an event's record (the message as <paramref name="message"/> then <paramref name="suffix"/>); returns its length.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int WriteEvent(Span<byte> into, long timestampMs, ReadOnlySpan<byte> streamName, ReadOnlySpan<byte> message, ReadOnlySpan<byte> suffix = default)
     {
         int payload = EventFixedLength + streamName.Length + message.Length + suffix.Length;
@@ -152,7 +154,12 @@ internal static class SegmentFormat
     /// parts; <see cref="RecordCheck.Incomplete"/> when <paramref name="data"/> ends before the record does (read more,
     /// or, at the end of the file, a torn write); <see cref="RecordCheck.Corrupt"/> when no record starts here.
     /// </summary>
-    public static RecordCheck ReadRecord(ReadOnlySpan<byte> data, out int recordLength, out EventRecordView record)
+    /// <param name="data">The bytes from the record's start.</param>
+    /// <param name="recordLength">The whole record's length, when valid.</param>
+    /// <param name="record">Its parts, when valid.</param>
+    /// <param name="verify">Whether to check the checksum; false only for bytes that never left this process's memory.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static RecordCheck ReadRecord(ReadOnlySpan<byte> data, out int recordLength, out EventRecordView record, bool verify = true)
     {
         recordLength = 0;
         record = default;
@@ -174,7 +181,7 @@ internal static class SegmentFormat
 
         ReadOnlySpan<byte> body = data.Slice(RecordHeaderLength, payload);
         int nameLength = BinaryPrimitives.ReadUInt16LittleEndian(body[9..]);
-        if (BinaryPrimitives.ReadUInt32LittleEndian(data[4..]) != Crc(body, Crc(data[..4]))
+        if ((verify && BinaryPrimitives.ReadUInt32LittleEndian(data[4..]) != Crc(body, Crc(data[..4])))
             || body[0] != EventRecordType
             || nameLength > MaxStreamNameBytes
             || EventFixedLength + nameLength >= payload)
@@ -191,6 +198,7 @@ internal static class SegmentFormat
     }
 
     /// <summary>CRC-32C (Castagnoli), in hardware where the processor has it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static uint Crc(ReadOnlySpan<byte> data, uint seed = 0)
     {
         uint crc = ~seed;

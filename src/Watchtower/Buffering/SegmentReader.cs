@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Watchtower.Buffering;
 
 /// <summary>
@@ -27,6 +29,9 @@ internal sealed class SegmentReader
         _bufferLength = 0;
     }
 
+    /// <summary>Moves past a record read elsewhere (from memory, <see cref="RecentBlocks"/>).</summary>
+    public void Skip(int length) => Position += length;
+
     /// <summary>Stops reading the current segment.</summary>
     public void Stop() => _segment = null;
 
@@ -35,6 +40,7 @@ internal sealed class SegmentReader
     /// (damaged bytes passed over, from <paramref name="skippedFrom"/> to <see cref="Position"/>), or
     /// <see cref="ReadOutcome.End"/> (nothing more, for now, in this segment).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ReadOutcome Next(out EventRecordView record, out long skippedFrom)
     {
         record = default;
@@ -64,6 +70,7 @@ internal sealed class SegmentReader
     }
 
     /// <summary>What starts at <paramref name="offset"/>, reading more of the file when the buffer ends first.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private RecordCheck Look(long offset, out int length, out EventRecordView record)
     {
         SegmentFile segment = _segment!;

@@ -189,6 +189,7 @@ internal sealed class SenderLoop
     }
 
     /// <summary>Reads events from the on-disk buffer into their streams' batches, in bites, while the sender's bound allows.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void TakeFromBuffer(long now)
     {
         (long roomEvents, long roomBytes) = _ledger.Room;
