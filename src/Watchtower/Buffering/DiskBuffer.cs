@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text;
 using Watchtower.Diagnostics;
 using Watchtower.Shipping;
 
@@ -36,7 +35,7 @@ internal sealed class DiskBuffer : IDisposable
     private readonly List<SegmentFile> _unsynced = [];
     private readonly Queue<(BufferPosition End, long ArrivedAt)> _arrivals = new();
     private readonly List<QueuedEvent> _drained = new(256);
-    private readonly StreamNameBytes _names = new();
+    private readonly StreamNameCache _names = new();
     private readonly RecentBlocks _recent = new();
     private byte[] _block;
     private int _blockLength;
@@ -50,10 +49,7 @@ internal sealed class DiskBuffer : IDisposable
     private bool _unsyncedWrites;
     private long? _writeFailedAt;
     private bool _retryingWrites;
-    private byte[] _unwritten = [];
-    private int _unwrittenLength;
-    private int _unwrittenOffset;
-    private long _unwrittenLeft;
+    private readonly UnwrittenEvents _unwritten = new();
 
     private DiskBuffer(string directory, CloudWatchLogHandlerOptions options, TimeProvider clock, ShippingLog log, BufferLock directoryLock, AckFile ack)
     {
@@ -101,10 +97,10 @@ internal sealed class DiskBuffer : IDisposable
     public long UnreadOwn => Spooled - ReadOwn - EvictedOwn;
 
     /// <summary>Events read and not finished, which are on the disk: with <see cref="UnreadOwn"/> (less what a failed write kept in memory), what a restart would send.</summary>
-    public long KeptOnDisk => UnreadOwn - _unwrittenLeft + _tracker.OutstandingEvents;
+    public long KeptOnDisk => UnreadOwn - _unwritten.Count + _tracker.OutstandingEvents;
 
     /// <summary>Whether everything written, by this process or an earlier one, has been read.</summary>
-    public bool AllRead => _unwrittenLeft == 0 && (_reading is null || (_reading.Next is null && _reader.Segment is { } s && _reader.Position >= s.Length));
+    public bool AllRead => _unwritten.Count == 0 && (_reading is null || (_reading.Next is null && _reader.Segment is { } s && _reader.Position >= s.Length));
 
     public long BytesOnDisk => _bytesOnDisk;
 
@@ -143,7 +139,7 @@ internal sealed class DiskBuffer : IDisposable
     {
         if (_writeFailedAt is { } failedAt)
         {
-            if (_unwrittenLeft > 0 || _clock.GetElapsedTime(failedAt, now) < s_retryWritesAfter)
+            if (_unwritten.Count > 0 || _clock.GetElapsedTime(failedAt, now) < s_retryWritesAfter)
             {
                 return false;
             }
@@ -266,7 +262,7 @@ internal sealed class DiskBuffer : IDisposable
     public void Close(long now)
     {
         Persist(now, syncNow: true);
-        if (_current is { } current && _segments.Count == 1 && current.End <= _tracker.Acknowledged && _unwrittenLeft == 0)
+        if (_current is { } current && _segments.Count == 1 && current.End <= _tracker.Acknowledged && _unwritten.Count == 0)
         {
             _reader.Stop();
             _reading = null;
@@ -380,23 +376,14 @@ internal sealed class DiskBuffer : IDisposable
     /// <summary>Events a failed write left in memory, read in their order after everything on the disk.</summary>
     private bool TryReadUnwritten(out BufferedEvent buffered)
     {
-        buffered = default;
-        if (_unwrittenLeft == 0)
+        if (!_unwritten.TryRead(out EventRecordView record))
         {
+            buffered = default;
             return false;
         }
 
-        SegmentFormat.ReadRecord(_unwritten.AsSpan(_unwrittenOffset, _unwrittenLength - _unwrittenOffset), out int length, out EventRecordView record);
-        _unwrittenOffset += length;
-        _unwrittenLeft--;
         ReadOwn++;
         buffered = new BufferedEvent(record.Message, record.TimestampMs, _names.StringFor(record.StreamName), -1, _blockArrivedAt, recovered: false, possiblyDuplicated: false);
-        if (_unwrittenLeft == 0)
-        {
-            // The message is read from it until the next read; the next failure starts it over.
-            _unwrittenLength = _unwrittenOffset = 0;
-        }
-
         return true;
     }
 
@@ -408,7 +395,7 @@ internal sealed class DiskBuffer : IDisposable
         Spooled++;
         if (_writeFailedAt is not null)
         {
-            KeepUnwritten(name, queued);
+            _unwritten.Add(queued.TimestampMs, name, queued.Message);
             return;
         }
 
@@ -418,7 +405,7 @@ internal sealed class DiskBuffer : IDisposable
             WriteBlock();
             if (_writeFailedAt is not null)
             {
-                KeepUnwritten(name, queued);
+                _unwritten.Add(queued.TimestampMs, name, queued.Message);
                 return;
             }
 
@@ -442,18 +429,6 @@ internal sealed class DiskBuffer : IDisposable
         _blockCount = 1;
         WriteBlock(keep: false);
         _block = block;
-    }
-
-    private void KeepUnwritten(ReadOnlySpan<byte> name, QueuedEvent queued)
-    {
-        int length = SegmentFormat.EventRecordLength(name.Length, queued.Length);
-        if (_unwrittenLength + length > _unwritten.Length)
-        {
-            Array.Resize(ref _unwritten, Math.Max(_unwritten.Length * 2, _unwrittenLength + length));
-        }
-
-        _unwrittenLength += SegmentFormat.WriteEvent(_unwritten.AsSpan(_unwrittenLength), queued.TimestampMs, name, queued.Message);
-        _unwrittenLeft++;
     }
 
     /// <summary>Writes the block to the newest segment, making room first; on failure its events are kept in memory.</summary>
@@ -489,14 +464,7 @@ internal sealed class DiskBuffer : IDisposable
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // The block's events are not lost: they are read from memory, after what is on the disk.
-            if (_unwrittenLength + _blockLength > _unwritten.Length)
-            {
-                Array.Resize(ref _unwritten, Math.Max(_unwritten.Length * 2, _unwrittenLength + _blockLength));
-            }
-
-            _block.AsSpan(0, _blockLength).CopyTo(_unwritten.AsSpan(_unwrittenLength));
-            _unwrittenLength += _blockLength;
-            _unwrittenLeft += _blockCount;
+            _unwritten.AddRecords(_block.AsSpan(0, _blockLength), _blockCount);
             OnWriteFailed(e, now);
         }
 
@@ -633,55 +601,5 @@ internal sealed class DiskBuffer : IDisposable
 
         _retryingWrites = false;
         _writeFailedAt = now;
-    }
-
-    /// <summary>Stream names as UTF-8 for writing, and back as one shared string per name for reading.</summary>
-    private sealed class StreamNameBytes
-    {
-        private readonly Dictionary<string, byte[]> _bytes = new(StringComparer.Ordinal);
-        private readonly (byte[] Bytes, string Name)[] _recent = new (byte[], string)[16];
-        private string? _lastName;
-        private byte[] _lastBytes = [];
-        private int _nextSlot;
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public ReadOnlySpan<byte> BytesFor(string name)
-        {
-            if (ReferenceEquals(name, _lastName))
-            {
-                return _lastBytes;
-            }
-
-            if (!_bytes.TryGetValue(name, out byte[]? bytes))
-            {
-                if (_bytes.Count >= 4096)
-                {
-                    _bytes.Clear();
-                }
-
-                bytes = Encoding.UTF8.GetBytes(name);
-                _bytes[name] = bytes;
-            }
-
-            (_lastName, _lastBytes) = (name, bytes);
-            return bytes;
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public string StringFor(ReadOnlySpan<byte> utf8)
-        {
-            foreach ((byte[] bytes, string name) in _recent)
-            {
-                if (bytes is not null && utf8.SequenceEqual(bytes))
-                {
-                    return name;
-                }
-            }
-
-            string made = Encoding.UTF8.GetString(utf8);
-            _recent[_nextSlot] = (utf8.ToArray(), made);
-            _nextSlot = (_nextSlot + 1) % _recent.Length;
-            return made;
-        }
     }
 }
