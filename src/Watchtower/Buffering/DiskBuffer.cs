@@ -34,7 +34,7 @@ internal sealed class DiskBuffer : IDisposable
     private readonly LinkedList<SegmentFile> _segments = new();
     private readonly List<SegmentFile> _unsynced = [];
     private readonly Queue<(BufferPosition End, long ArrivedAt)> _arrivals = new();
-    private readonly List<QueuedEvent> _drained = new(256);
+    private readonly List<QueuedEvent> _drained = new(1024);
     private readonly StreamNameCache _names = new();
     private readonly RecentBlocks _recent = new();
     private byte[] _block;
@@ -152,7 +152,7 @@ internal sealed class DiskBuffer : IDisposable
         bool first = true;
 
         // In bites of at most a block's worth, so that a write failing mid-way leaves at most a bite to keep in memory.
-        while (_writeFailedAt is null && queue.Drain(_drained, 256, WriteBlockBytes, out long nonEmptySince, out _) > 0)
+        while (_writeFailedAt is null && queue.Drain(_drained, 1024, WriteBlockBytes, out long nonEmptySince, out _) > 0)
         {
             if (first)
             {
