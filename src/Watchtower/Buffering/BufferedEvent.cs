@@ -3,10 +3,11 @@ namespace Watchtower.Buffering;
 /// <summary>One event read back from the buffer, for the sender to batch; its message is valid until the next read.</summary>
 internal readonly ref struct BufferedEvent
 {
-    public BufferedEvent(ReadOnlySpan<byte> message, long timestampMs, string streamName, long sequence, long? arrivedAt, bool recovered, bool possiblyDuplicated)
+    public BufferedEvent(ReadOnlySpan<byte> message, long timestampMs, string logGroupName, string streamName, long sequence, long? arrivedAt, bool recovered, bool possiblyDuplicated)
     {
         Message = message;
         TimestampMs = timestampMs;
+        LogGroupName = logGroupName;
         StreamName = streamName;
         Sequence = sequence;
         ArrivedAt = arrivedAt;
@@ -17,6 +18,9 @@ internal readonly ref struct BufferedEvent
     public ReadOnlySpan<byte> Message { get; }
 
     public long TimestampMs { get; }
+
+    /// <summary>The group it was meant for: the handler's, or an earlier handler's that used the directory.</summary>
+    public string LogGroupName { get; }
 
     public string StreamName { get; }
 

@@ -304,16 +304,17 @@ internal sealed class DiskBuffer : IDisposable
             (HeaderCheck check, SegmentFile? segment) = SegmentFile.Recover(path);
             switch (check)
             {
-                case HeaderCheck.Valid when segment!.LogGroupName != _logGroupName:
-                    _log.BufferOtherGroup(path, segment.LogGroupName);
-                    segment.Dispose();
-                    break;
                 case HeaderCheck.Valid when segment!.End <= _ack.Acknowledged:
                     // Everything in it was delivered (or counted) before the earlier process stopped.
                     segment.Delete();
                     break;
                 case HeaderCheck.Valid:
-                    segment!.Sealed = true;
+                    if (segment!.LogGroupName != _logGroupName)
+                    {
+                        _log.BufferOtherGroup(path, segment.LogGroupName);
+                    }
+
+                    segment.Sealed = true;
                     _segments.AddLast(segment);
                     _bytesOnDisk += segment.Length;
                     break;
@@ -355,7 +356,7 @@ internal sealed class DiskBuffer : IDisposable
         }
 
         bool resent = segment.Recovered && new BufferPosition(segment.Number, start) < _resentBefore;
-        return new BufferedEvent(record.Message, record.TimestampMs, _names.StringFor(record.StreamName), sequence, arrivedAt, segment.Recovered, resent);
+        return new BufferedEvent(record.Message, record.TimestampMs, segment.LogGroupName, _names.StringFor(record.StreamName), sequence, arrivedAt, segment.Recovered, resent);
     }
 
     private bool MoveToNextSegment()
@@ -383,7 +384,7 @@ internal sealed class DiskBuffer : IDisposable
         }
 
         ReadOwn++;
-        buffered = new BufferedEvent(record.Message, record.TimestampMs, _names.StringFor(record.StreamName), -1, _blockArrivedAt, recovered: false, possiblyDuplicated: false);
+        buffered = new BufferedEvent(record.Message, record.TimestampMs, _logGroupName, _names.StringFor(record.StreamName), -1, _blockArrivedAt, recovered: false, possiblyDuplicated: false);
         return true;
     }
 

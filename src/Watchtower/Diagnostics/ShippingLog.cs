@@ -201,7 +201,7 @@ internal sealed class ShippingLog
         $"The buffer file '{path}' is damaged from byte {from} to {to} (a write torn by a crash, or a failing disk); that part was skipped and counted, the rest is delivered.");
 
     public void BufferOtherGroup(string path, string otherGroup) =>
-        _warnings.Warn(WarningKind.BufferOtherGroup, $"The buffer file '{path}' holds events for log group '{otherGroup}', not '{_group}'; it is left in place for a handler of that group. Give each log group a BufferDirectory of its own.");
+        _warnings.Warn(WarningKind.BufferOtherGroup, $"The buffer file '{path}' holds events an earlier handler meant for log group '{otherGroup}', not '{_group}'; they are delivered to '{otherGroup}' (created if missing, without this handler's tags and retention).");
 
     public void BufferNewerFormat(string path) =>
         _warnings.Warn(WarningKind.BufferNewerFormat, $"The buffer file '{path}' was written by a newer version of Watchtower, whose format this one does not read; it is left in place. Run that version on this directory to deliver it.");

@@ -16,9 +16,10 @@ internal sealed class Batch
     private bool _released;
 
     /// <summary>Takes over the arrays and counts them (and itself) in <paramref name="memory"/> until <see cref="ReturnBuffers"/>.</summary>
-    private Batch(long id, string streamName, byte[] prefix, byte[] body, int bodyLength, EventSlot[] events, int count, long bytes, SenderMemory memory)
+    private Batch(long id, string logGroupName, string streamName, byte[] prefix, byte[] body, int bodyLength, EventSlot[] events, int count, long bytes, SenderMemory memory)
     {
         Id = id;
+        LogGroupName = logGroupName;
         StreamName = streamName;
         _prefix = prefix;
         _body = body;
@@ -32,6 +33,8 @@ internal sealed class Batch
 
     /// <summary>The flush bookkeeping's id; the halves of a split batch keep their parent's.</summary>
     public long Id { get; }
+
+    public string LogGroupName { get; }
 
     public string StreamName { get; }
 
@@ -78,11 +81,11 @@ internal sealed class Batch
     /// Takes over an open batch's buffers (which the stream has stopped counting), re-ordering the events by timestamp
     /// first if they arrived out of order.
     /// </summary>
-    public static Batch Seal(long id, string streamName, byte[] prefix, byte[] body, int bodyLength, EventSlot[] events, int count, long bytes, bool sorted, SenderMemory memory)
+    public static Batch Seal(long id, string logGroupName, string streamName, byte[] prefix, byte[] body, int bodyLength, EventSlot[] events, int count, long bytes, bool sorted, SenderMemory memory)
     {
         if (sorted)
         {
-            return new Batch(id, streamName, prefix, body, bodyLength, events, count, bytes, memory);
+            return new Batch(id, logGroupName, streamName, prefix, body, bodyLength, events, count, bytes, memory);
         }
 
         // Stable by arrival: sort (timestamp, position) pairs, then copy the events into a new body in that order.
@@ -99,7 +102,7 @@ internal sealed class Batch
             reordered[i] = events[order[i].Position];
         }
 
-        Batch batch = Build(id, streamName, prefix, body, reordered, memory);
+        Batch batch = Build(id, logGroupName, streamName, prefix, body, reordered, memory);
         BatchArrays.ReturnBody(body);
         BatchArrays.ReturnSlots(events);
         return batch;
@@ -108,7 +111,7 @@ internal sealed class Batch
     /// <summary>Keeps <paramref name="count"/> events from <paramref name="start"/> (the others were dropped and counted).</summary>
     public void Keep(int start, int count)
     {
-        Batch kept = Build(Id, StreamName, _prefix, _body, Events.Slice(start, count), _memory);
+        Batch kept = Build(Id, LogGroupName, StreamName, _prefix, _body, Events.Slice(start, count), _memory);
         ReturnArrays();
         (_body, BodyLength, _events, Count, Bytes) = (kept._body, kept.BodyLength, kept._events, kept.Count, kept.Bytes);
 
@@ -120,8 +123,8 @@ internal sealed class Batch
     public (Batch First, Batch Second) Split()
     {
         int half = Count / 2;
-        Batch first = Build(Id, StreamName, _prefix, _body, Events[..half], _memory);
-        Batch second = Build(Id, StreamName, _prefix, _body, Events[half..], _memory);
+        Batch first = Build(Id, LogGroupName, StreamName, _prefix, _body, Events[..half], _memory);
+        Batch second = Build(Id, LogGroupName, StreamName, _prefix, _body, Events[half..], _memory);
         ReturnBuffers();
         return (first, second);
     }
@@ -159,7 +162,7 @@ internal sealed class Batch
     }
 
     /// <summary>A body holding the given events of <paramref name="source"/>, in the given order.</summary>
-    private static Batch Build(long id, string streamName, byte[] prefix, byte[] source, ReadOnlySpan<EventSlot> events, SenderMemory memory)
+    private static Batch Build(long id, string logGroupName, string streamName, byte[] prefix, byte[] source, ReadOnlySpan<EventSlot> events, SenderMemory memory)
     {
         int length = prefix.Length + PutLogEventsBody.Suffix.Length;
         long bytes = 0;
@@ -188,6 +191,6 @@ internal sealed class Batch
 
         PutLogEventsBody.Suffix.CopyTo(body.AsSpan(at));
         at += PutLogEventsBody.Suffix.Length;
-        return new Batch(id, streamName, prefix, body, at, slots, events.Length, bytes, memory);
+        return new Batch(id, logGroupName, streamName, prefix, body, at, slots, events.Length, bytes, memory);
     }
 }

@@ -24,7 +24,7 @@ internal sealed class BatchAttempt
         _abort = abort;
     }
 
-    public async Task<AttemptResult> SendAsync(ReadOnlyMemory<byte> body, string streamName)
+    public async Task<AttemptResult> SendAsync(ReadOnlyMemory<byte> body, string logGroupName, string streamName)
     {
         int recreated = 0;
         try
@@ -39,7 +39,7 @@ internal sealed class BatchAttempt
                 catch (CloudWatchLogsException e) when (e.Kind == CloudWatchErrorKind.ResourceNotFound && recreated < MaxCreateAttempts)
                 {
                     // A throttled or failing creation throws, and is a failure of this attempt like any other.
-                    if (!await _provisioner.TryCreateMissingAsync(streamName, e).ConfigureAwait(false))
+                    if (!await _provisioner.TryCreateMissingAsync(logGroupName, streamName, e).ConfigureAwait(false))
                     {
                         return new AttemptResult(AttemptOutcome.CannotCreate, Error: e, Recreated: recreated);
                     }

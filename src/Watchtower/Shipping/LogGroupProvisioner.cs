@@ -45,7 +45,10 @@ internal sealed class LogGroupProvisioner : IDisposable
     /// A retryable or access-denied failure of either call, for the sender to act on: the batch is kept and sent again
     /// later, because an outage while a group is re-created must not cost the events that found it missing.
     /// </exception>
-    public async Task<bool> TryCreateMissingAsync(string streamName, CloudWatchLogsException notFound)
+    /// <param name="logGroupName">The stream's group: the handler's, or another that buffered events of an earlier process were meant for (created plain, without the handler's tags and retention, which are its own group's).</param>
+    /// <param name="streamName">The stream.</param>
+    /// <param name="notFound">What the put said.</param>
+    public async Task<bool> TryCreateMissingAsync(string logGroupName, string streamName, CloudWatchLogsException notFound)
     {
         bool groupMissing = notFound.ServiceMessage.Contains("log group", StringComparison.OrdinalIgnoreCase);
         try
@@ -58,7 +61,7 @@ internal sealed class LogGroupProvisioner : IDisposable
                     return false;
                 }
 
-                await CreateGroupAsync(throwIfRetryable: true).ConfigureAwait(false);
+                await CreateGroupAsync(throwIfRetryable: true, logGroupName).ConfigureAwait(false);
             }
 
             if (!_createLogStream)
@@ -69,13 +72,13 @@ internal sealed class LogGroupProvisioner : IDisposable
 
             try
             {
-                await _client.CreateLogStreamAsync(_logGroupName, streamName, _cancellation).ConfigureAwait(false);
+                await _client.CreateLogStreamAsync(logGroupName, streamName, _cancellation).ConfigureAwait(false);
             }
             catch (CloudWatchLogsException e) when (e.Kind == CloudWatchErrorKind.ResourceNotFound && _createLogGroup && !groupMissing)
             {
                 // The put said "stream", but the whole group is gone (deleted mid-run): create both.
-                await CreateGroupAsync(throwIfRetryable: true).ConfigureAwait(false);
-                await _client.CreateLogStreamAsync(_logGroupName, streamName, _cancellation).ConfigureAwait(false);
+                await CreateGroupAsync(throwIfRetryable: true, logGroupName).ConfigureAwait(false);
+                await _client.CreateLogStreamAsync(logGroupName, streamName, _cancellation).ConfigureAwait(false);
             }
 
             return true;
@@ -137,8 +140,22 @@ internal sealed class LogGroupProvisioner : IDisposable
     /// Whether throttling and transient failures of CreateLogGroup are thrown (when a put found the group missing, so
     /// that its batch is kept and retried) rather than only warned about (at startup, when the group may well exist).
     /// </param>
-    private async Task CreateGroupAsync(bool throwIfRetryable)
+    /// <param name="otherGroup">Another group to create (plain: the tags and retention are the handler's group's), or null for the handler's.</param>
+    private async Task CreateGroupAsync(bool throwIfRetryable, string? otherGroup = null)
     {
+        if (otherGroup is not null && otherGroup != _logGroupName)
+        {
+            try
+            {
+                await _client.CreateLogGroupAsync(new CreateLogGroupRequest { LogGroupName = otherGroup }, _cancellation).ConfigureAwait(false);
+            }
+            catch (CloudWatchLogsException e) when (e.Kind == CloudWatchErrorKind.ResourceAlreadyExists)
+            {
+            }
+
+            return;
+        }
+
         bool created = false;
         try
         {

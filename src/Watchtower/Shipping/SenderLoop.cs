@@ -203,16 +203,18 @@ internal sealed class SenderLoop
             int resent = 0;
             while (events < DrainBite && events < roomEvents && bytes < roomBytes && _buffer!.TryRead(out BufferedEvent read))
             {
-                if (first)
+                bool ownGroup = read.LogGroupName == _streams.LogGroupName;
+                if (first && ownGroup)
                 {
+                    // The drop report goes into the handler's own group only.
                     WriteDropReport(_streams.For(read.StreamName), read.TimestampMs, now);
                     first = false;
                 }
 
-                if (!ReferenceEquals(read.StreamName, lastName))
+                if (!ReferenceEquals(read.StreamName, lastName) || read.LogGroupName != lastStream!.LogGroupName)
                 {
                     lastName = read.StreamName;
-                    lastStream = _streams.For(lastName);
+                    lastStream = _streams.For(read.LogGroupName, lastName);
                 }
 
                 events++;
@@ -239,7 +241,10 @@ internal sealed class SenderLoop
 
             roomEvents -= events;
             roomBytes -= bytes;
-            _lastStreamName = lastName;
+            if (lastStream!.LogGroupName == _streams.LogGroupName)
+            {
+                _lastStreamName = lastName;
+            }
         }
     }
 
@@ -323,7 +328,7 @@ internal sealed class SenderLoop
     /// <summary>The one place an attempt's result takes effect: on the circuit, then on the batch, as the policy decides.</summary>
     private void Apply(Batch batch, AttemptResult result, long now)
     {
-        StreamBuffer stream = _streams.For(batch.StreamName);
+        StreamBuffer stream = _streams.For(batch.LogGroupName, batch.StreamName);
         stream.InFlight = false;
         stream.LastActive = now;
         bool wasProbe = batch.IsProbe;
@@ -568,7 +573,7 @@ internal sealed class SenderLoop
         AttemptResult result = AttemptResult.Abandoned;
         try
         {
-            result = await _attempt.SendAsync(batch.Body, batch.StreamName).ConfigureAwait(false);
+            result = await _attempt.SendAsync(batch.Body, batch.LogGroupName, batch.StreamName).ConfigureAwait(false);
         }
         finally
         {

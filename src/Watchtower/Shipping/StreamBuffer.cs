@@ -37,6 +37,7 @@ internal sealed class StreamBuffer
     public StreamBuffer(string name, BatchRules rules, string logGroupName, SenderMemory memory)
     {
         Name = name;
+        LogGroupName = logGroupName;
         _rules = rules;
         _prefix = PutLogEventsBody.Prefix(logGroupName, name);
         _memory = memory;
@@ -44,6 +45,9 @@ internal sealed class StreamBuffer
     }
 
     public string Name { get; }
+
+    /// <summary>The group: the handler's, or, for events an earlier process left in the buffer, the one they were meant for.</summary>
+    public string LogGroupName { get; }
 
     /// <summary>Sealed batches not yet sent, oldest first; a batch to send again goes back to the front.</summary>
     public LinkedList<Batch> Sealed { get; } = new();
@@ -135,7 +139,7 @@ internal sealed class StreamBuffer
 
         // The batch counts the arrays from here on.
         _memory.Add(-OpenFootprint);
-        Sealed.AddLast(Batch.Seal(batchId, Name, _prefix, _body!, _bodyLength, _events!, _count, _bytes, _sorted, _memory));
+        Sealed.AddLast(Batch.Seal(batchId, LogGroupName, Name, _prefix, _body!, _bodyLength, _events!, _count, _bytes, _sorted, _memory));
         _body = null;
         _events = null;
         _bodyLength = 0;

@@ -30,6 +30,9 @@ internal sealed class StreamTable
 
     public int Count => _streams.Count;
 
+    /// <summary>The handler's log group.</summary>
+    public string LogGroupName => _logGroupName;
+
     public IEnumerable<StreamBuffer> All => _streams.Values;
 
     /// <summary>Whether any stream has a sealed batch waiting.</summary>
@@ -38,13 +41,35 @@ internal sealed class StreamTable
     /// <summary>Whether every stream has nothing open, sealed or in flight.</summary>
     public bool AllIdle => _streams.Values.All(s => s.IsIdle);
 
-    /// <summary>The stream of that name, made when first needed.</summary>
+    /// <summary>The stream of that name in the handler's group, made when first needed.</summary>
     public StreamBuffer For(string name)
     {
         if (!_streams.TryGetValue(name, out StreamBuffer? stream))
         {
             stream = new StreamBuffer(name, _rules, _logGroupName, _memory);
             _streams.Add(name, stream);
+        }
+
+        return stream;
+    }
+
+    /// <summary>
+    /// The stream of that name in <paramref name="logGroupName"/>: the handler's group, or another one an earlier
+    /// process's buffered events were meant for (keyed "group:stream", which no stream name of the handler's group can
+    /// be, since stream names cannot hold ':').
+    /// </summary>
+    public StreamBuffer For(string logGroupName, string name)
+    {
+        if (logGroupName == _logGroupName)
+        {
+            return For(name);
+        }
+
+        string key = logGroupName + ":" + name;
+        if (!_streams.TryGetValue(key, out StreamBuffer? stream))
+        {
+            stream = new StreamBuffer(name, _rules, logGroupName, _memory);
+            _streams.Add(key, stream);
         }
 
         return stream;
@@ -140,7 +165,7 @@ internal sealed class StreamTable
         TimeSpan lifetime = atBound ? TimeSpan.Zero : s_idleLifetime;
         foreach (StreamBuffer stream in _streams.Values.Where(s => s.IsIdle && _clock.GetElapsedTime(s.LastActive, now) >= lifetime).ToList())
         {
-            _streams.Remove(stream.Name);
+            _streams.Remove(stream.LogGroupName == _logGroupName ? stream.Name : stream.LogGroupName + ":" + stream.Name);
             stream.Forget();
         }
     }

@@ -80,7 +80,7 @@ internal sealed class SynchronousSender
                 continue;
             }
 
-            AttemptResult result = await _attempt.SendAsync(batch.Body, batch.StreamName).ConfigureAwait(false);
+            AttemptResult result = await _attempt.SendAsync(batch.Body, batch.LogGroupName, batch.StreamName).ConfigureAwait(false);
             _outcomes.AfterAttempt(batch, result);
             TimeSpan elapsed = _clock.GetElapsedTime(batch.FirstAttemptAt.Value);
             Decision decision = _policy.Decide(result, batch.Attempts, batch.UnexpectedFailures, batch.Count, elapsed, Pause.None, untilProbe: null);

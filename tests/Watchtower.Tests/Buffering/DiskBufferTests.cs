@@ -55,6 +55,24 @@ public sealed class DiskBufferTests
     }
 
     [Fact]
+    public async Task EventsAnEarlierHandlerMeantForAnotherGroup_AreDeliveredToThatGroup()
+    {
+        using TempFolder folder = TempFolder.ForCaller();
+        await LeaveUndelivered(folder.Path, o => o.LogGroupName = "/app/earlier", ("s", 0, 20));
+
+        await using var h = Harness(folder.Path, o => o.LogGroupTags = new Dictionary<string, string> { ["team"] = "orders" });
+        Emit(h, "s", 20, 5);
+        await h.AdvanceUntilAsync(() => h.Metrics.Sent == 25, s_step, "both groups' events");
+
+        Assert.Equal(Numbered(0, 20), h.Fake.Messages("/app/earlier", "s"));
+        Assert.Equal(Numbered(20, 5), h.Fake.Messages(HandlerHarness.Group, "s"));
+
+        // Created plain: this handler's tags are its own group's.
+        Assert.Empty(h.Fake.Tags("/app/earlier"));
+        Assert.Contains(h.Warnings, w => w.Contains("meant for log group '/app/earlier'", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task EventsNotYetRead_AreNotCountedAsPossiblyDuplicated()
     {
         using TempFolder folder = TempFolder.ForCaller();
