@@ -34,6 +34,33 @@ public sealed class DiskBufferTests
     }
 
     [Fact]
+    public async Task AnIdleBufferedHandler_Sleeps()
+    {
+        using TempFolder folder = TempFolder.ForCaller();
+        await using var h = Harness(folder.Path);
+        Emit(h, "s", 0, 10);
+        Task flush = h.Handler.FlushAsync();
+        await h.AdvanceUntilAsync(() => flush.IsCompleted, s_step, "delivery");
+
+        // The last acknowledgement is synced within BufferFsyncInterval; after that nothing is due, so nothing wakes it.
+        h.Clock.Advance(TimeSpan.FromSeconds(2));
+        await h.IdleAsync();
+        long before = h.Handler.SenderRounds;
+        h.Clock.Advance(TimeSpan.FromMinutes(10));
+        await Task.Delay(50);
+        Assert.Equal(before, h.Handler.SenderRounds);
+
+        // Each idle wait wakes it once, and only once: nothing of the buffer's keeps it going.
+        for (int i = 0; i < 20; i++)
+        {
+            h.Clock.Advance(TimeSpan.FromSeconds(10));
+            await h.IdleAsync();
+        }
+
+        Assert.InRange(h.Handler.SenderRounds - before, 20, 22);
+    }
+
+    [Fact]
     public async Task AnEarlierHandlersEvents_AreDeliveredFirst_InOrder_ToTheirStreams()
     {
         using TempFolder folder = TempFolder.ForCaller();
