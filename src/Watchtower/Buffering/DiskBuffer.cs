@@ -301,7 +301,19 @@ internal sealed class DiskBuffer : IDisposable
 
         foreach ((long number, string path) in found)
         {
-            (HeaderCheck check, SegmentFile? segment) = SegmentFile.Recover(path);
+            HeaderCheck check;
+            SegmentFile? segment;
+            try
+            {
+                (check, segment) = SegmentFile.Recover(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // One file that cannot be read is one file lost, not the whole buffer: told, left in place, and read again next start.
+                _log.BufferUnreadable(path, e);
+                continue;
+            }
+
             switch (check)
             {
                 case HeaderCheck.Valid when segment!.End <= _ack.Acknowledged:

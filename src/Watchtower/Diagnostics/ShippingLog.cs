@@ -200,6 +200,9 @@ internal sealed class ShippingLog
         WarningKind.BufferDamaged,
         $"The buffer file '{path}' is damaged from byte {from} to {to} (a write torn by a crash, or a failing disk); that part was skipped and counted, the rest is delivered.");
 
+    public void BufferUnreadable(string path, Exception e) =>
+        _warnings.Warn(WarningKind.BufferDamaged, $"The buffer file '{path}' cannot be read ({e.Message}); it is left in place and tried again at the next start, and the rest of the buffer is delivered.");
+
     public void BufferOtherGroup(string path, string otherGroup) =>
         _warnings.Warn(WarningKind.BufferOtherGroup, $"The buffer file '{path}' holds events an earlier handler meant for log group '{otherGroup}', not '{_group}'; they are delivered to '{otherGroup}' (created if missing, without this handler's tags and retention).");
 
