@@ -323,5 +323,10 @@ public sealed class DiskBufferTests
 
     private static string[] Segments(string directory) => Directory.GetFiles(directory, "segment-*" + SegmentFormat.FileExtension);
 
-    private static long DiskBytes(string directory) => Segments(directory).Sum(f => new FileInfo(f).Length);
+    /// <summary>The segments' bytes; one the sender deletes while they are listed counts as nothing.</summary>
+    private static long DiskBytes(string directory) => Segments(directory).Select(f => new FileInfo(f)).Sum(f =>
+    {
+        f.Refresh();
+        return f.Exists ? f.Length : 0;
+    });
 }
