@@ -263,7 +263,8 @@ public class CloudWatchLogHandlerOptions
 
     /// <summary>
     /// The longest an accepted event waits in memory before the sender writes it to the buffer (to the operating
-    /// system's page cache, which survives the process being killed); from 1 ms to 1 minute. The default is 100 ms.
+    /// system's page cache, which survives the process being killed); from 1 ms to 1 minute. The sender aims at half of
+    /// it, so that a busy machine's late timers still keep it. The default is 100 ms.
     /// </summary>
     public TimeSpan BufferWriteInterval
     {

@@ -29,11 +29,12 @@ internal sealed class EngineParts : IDisposable
             // The byte bound is the bound; the count is capped by it too (64 bytes per event: its 32-byte slot, at most
             // half of it), so that a flood of tiny messages cannot grow the slots past the memory the bytes allow.
             // With the on-disk buffer, queued events must reach the disk within BufferWriteInterval (at once, when each
-            // call waits for its event to be on the disk): that is the sender's deadline for the queue.
+            // call waits for its event to be on the disk). The sender aims at half of it, so that a busy machine, whose
+            // timers and thread pool run late, still keeps the promise.
             int countLimit = (int)Math.Min(options.QueueLimit, Math.Max(1, options.QueueByteLimit / MinEventFootprint));
             TimeSpan deadline = options.BufferDirectory is null ? options.SendInterval
                 : options.BufferWaitForFsync ? TimeSpan.Zero
-                : TimeSpan.FromTicks(Math.Min(options.SendInterval.Ticks, options.BufferWriteInterval.Ticks));
+                : TimeSpan.FromTicks(Math.Min(options.SendInterval.Ticks, options.BufferWriteInterval.Ticks / 2));
             Queue = new EventQueue(countLimit, options.QueueByteLimit, options.QueueFullMode, clock, wakeCount: options.MaxBatchCount, wakeBytes: options.MaxBatchSize, deadline: deadline);
         }
 
