@@ -90,9 +90,6 @@ internal sealed class DiskBuffer : IDisposable
     /// <summary>Of those, dropped unread to keep the disk within its bound.</summary>
     public long EvictedOwn { get; private set; }
 
-    /// <summary>Events of an earlier process read (and so accepted into this one's ledger).</summary>
-    public long Recovered { get; private set; }
-
     /// <summary>This process's events in the buffer not yet read by the sender.</summary>
     public long UnreadOwn => Spooled - ReadOwn - EvictedOwn;
 
@@ -352,11 +349,9 @@ internal sealed class DiskBuffer : IDisposable
         long sequence = _tracker.Read(end);
         segment.Read++;
         long? arrivedAt = null;
-        if (segment.Recovered)
-        {
-            Recovered++;
-        }
-        else
+
+        // An earlier process's events are counted where the sender accepts them (the ledger, the meter).
+        if (!segment.Recovered)
         {
             ReadOwn++;
             while (_arrivals.Count > 1 && _arrivals.Peek().End <= new BufferPosition(segment.Number, start))
