@@ -13,19 +13,15 @@ internal sealed class BufferIntake
     private readonly DiskBuffer _buffer;
     private readonly DurabilityGate? _gate;
     private readonly EventQueue _queue;
-    private readonly TimeProvider _clock;
     private bool _spooled;
     private long _written;
 
-    public BufferIntake(DiskBuffer buffer, DurabilityGate? gate, EventQueue queue, TimeProvider clock)
+    public BufferIntake(DiskBuffer buffer, DurabilityGate? gate, EventQueue queue)
     {
         _buffer = buffer;
         _gate = gate;
         _queue = queue;
-        _clock = clock;
     }
-
-    public DiskBuffer Buffer => _buffer;
 
     /// <summary>Writes the whole queue to the disk; false when the disk failed (the sender then takes from the queue itself).</summary>
     public bool Spool(long now)
@@ -52,26 +48,6 @@ internal sealed class BufferIntake
         {
             // The disk failed: events are kept in memory, and no call waits for a disk that is not there.
             _gate.Open();
-        }
-    }
-
-    /// <summary>
-    /// Until <paramref name="setup"/> (the log group's setup, before the first round) completes, goes on writing the queue
-    /// to the disk within BufferWriteInterval: a setup that waits on an unreachable endpoint must not leave accepted
-    /// events in memory only.
-    /// </summary>
-    public async Task SpoolUntilAsync(Task setup, WakeSignal wake)
-    {
-        while (!setup.IsCompleted)
-        {
-            long now = _clock.GetTimestamp();
-            _queue.OnSenderAwake();
-            Spool(now);
-            Record(now);
-            long syncAt = _buffer.UntilSync(now) is { } untilSync ? now + (long)(untilSync.TotalSeconds * _clock.TimestampFrequency) : long.MaxValue;
-            long wakeAt = _queue.OnSenderSleeping(syncAt);
-            wake.SetAfter(wakeAt == long.MaxValue ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(Math.Max(0, wakeAt - now) / (double)_clock.TimestampFrequency));
-            await Task.WhenAny(setup, wake.WaitAsync()).ConfigureAwait(false);
         }
     }
 

@@ -22,4 +22,21 @@ internal struct NextWake
             (_in, _set) = (wait, true);
         }
     }
+
+    /// <summary>The earlier of <paramref name="wait"/> (infinite for nothing due) and <paramref name="other"/> (null for nothing due).</summary>
+    public static TimeSpan Earliest(TimeSpan wait, TimeSpan? other)
+    {
+        var due = default(NextWake);
+        if (wait != Timeout.InfiniteTimeSpan)
+        {
+            due.In(wait);
+        }
+
+        if (other is { } then)
+        {
+            due.In(then);
+        }
+
+        return due.Value;
+    }
 }

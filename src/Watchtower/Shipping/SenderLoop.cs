@@ -54,7 +54,7 @@ internal sealed class SenderLoop
     public SenderLoop(SenderParts parts, TimeSpan sendInterval, int maxConcurrentSends)
     {
         (_queue, _ledger, _streams, _flushes, _attempt, _policy, _outcomes, _circuit, _log, _provisioner, _report, _names, _wake, _clock, _abort, _buffer, DurabilityGate? gate) = parts;
-        _intake = _buffer is null ? null : new BufferIntake(_buffer, gate, _queue, _clock);
+        _intake = _buffer is null ? null : new BufferIntake(_buffer, gate, _queue);
         _sendInterval = sendInterval;
         _maxConcurrentSends = maxConcurrentSends;
         _newBatchId = _flushes.NewBatchId;
@@ -153,13 +153,20 @@ internal sealed class SenderLoop
         }
     }
 
-    /// <summary>The log group's setup, before the first round; with the buffer, the queue goes on to the disk meanwhile.</summary>
+    /// <summary>
+    /// The log group's setup, before the first round. With the buffer the queue goes on to the disk meanwhile, within
+    /// BufferWriteInterval: a setup that waits on an unreachable endpoint must not leave accepted events in memory only.
+    /// </summary>
     private async Task SetUpAsync()
     {
         Task setup = _provisioner.EnsureLogGroupAsync();
-        if (_intake is not null)
+        while (_intake is not null && !setup.IsCompleted)
         {
-            await _intake.SpoolUntilAsync(setup, _wake).ConfigureAwait(false);
+            long now = _clock.GetTimestamp();
+            _queue.OnSenderAwake();
+            _intake.Spool(now);
+            _intake.Record(now);
+            await Task.WhenAny(setup, SleepAsync(now, Timeout.InfiniteTimeSpan)).ConfigureAwait(false);
         }
 
         await setup.ConfigureAwait(false);
@@ -231,9 +238,13 @@ internal sealed class SenderLoop
                 break;
             }
 
-            _ledger.AcceptRecovered(recovered);
             _ledger.Hold(events, bytes);
-            _log.BufferRecovered(recovered);
+            if (recovered > 0)
+            {
+                _ledger.AcceptRecovered(recovered);
+                _log.BufferRecovered(recovered);
+            }
+
             if (resent > 0)
             {
                 _log.PossiblyDuplicated(resent);
@@ -469,11 +480,6 @@ internal sealed class SenderLoop
         // then, and only then, partial batches are sealed. At shutdown they still fill while the queue has events.
         bool stuck = _inFlight == 0 && _ledger.AtBound && !_streams.AnySealed;
         _streams.SealDue(now, _sendInterval, (stopping && _queue.Count == 0) || flushDrained || stuck, _newBatchId, ref wake);
-        if (_buffer?.UntilSync(now) is { } untilSync)
-        {
-            wake.In(untilSync);
-        }
-
         _flushes.OnSealed(queueRemoved);
     }
 
@@ -615,7 +621,8 @@ internal sealed class SenderLoop
             LedgerFault = $"round {Rounds}: {fault}";
         }
 
-        // With a writable buffer the queue is always taken (to the disk), bound or not.
+        // The buffer's next sync is work of its own; with a writable buffer the queue is always taken (to the disk), bound or not.
+        untilNextWork = NextWake.Earliest(untilNextWork, _buffer?.UntilSync(now));
         long wakeAt = _queue.OnSenderSleeping(untilNextWork == Timeout.InfiniteTimeSpan ? long.MaxValue : now + Ticks(untilNextWork), canTake: !atBound || _buffer is { IsWritable: true });
         TimeSpan wait = wakeAt == long.MaxValue ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(Math.Max(0, wakeAt - now) / (double)_clock.TimestampFrequency);
         _wake.SetAfter(wait);

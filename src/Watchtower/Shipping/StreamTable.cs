@@ -65,7 +65,7 @@ internal sealed class StreamTable
             return For(name);
         }
 
-        string key = logGroupName + ":" + name;
+        string key = KeyOf(logGroupName, name);
         if (!_streams.TryGetValue(key, out StreamBuffer? stream))
         {
             stream = new StreamBuffer(name, _rules, logGroupName, _memory);
@@ -165,8 +165,11 @@ internal sealed class StreamTable
         TimeSpan lifetime = atBound ? TimeSpan.Zero : s_idleLifetime;
         foreach (StreamBuffer stream in _streams.Values.Where(s => s.IsIdle && _clock.GetElapsedTime(s.LastActive, now) >= lifetime).ToList())
         {
-            _streams.Remove(stream.LogGroupName == _logGroupName ? stream.Name : stream.LogGroupName + ":" + stream.Name);
+            _streams.Remove(stream.LogGroupName == _logGroupName ? stream.Name : KeyOf(stream.LogGroupName, stream.Name));
             stream.Forget();
         }
     }
+
+    /// <summary>The key of a stream of another group than the handler's (the handler's own are keyed by name alone).</summary>
+    private static string KeyOf(string logGroupName, string name) => logGroupName + ":" + name;
 }
